@@ -1,0 +1,1 @@
+"""Code that two or more capabilities share, and nothing else."""

@@ -1,0 +1,42 @@
+"""docker-compose.yml cannot run here (no Docker engine): check that it parses, that every file
+it builds from or mounts exists, and that the Solr it runs gets the repository's schema."""
+import pytest
+import yaml
+
+
+@pytest.fixture(scope="module")
+def compose(repo_root):
+    with open(repo_root / "docker-compose.yml", encoding="utf-8") as source:
+        return yaml.safe_load(source)
+
+
+def test_compose_declares_the_production_services(compose):
+    assert {"ckan", "db", "redis", "solr", "harvester-gather", "harvester-fetch", "harvester-scheduler"} <= set(
+        compose["services"]
+    )
+    assert compose["services"]["db"]["image"].startswith("postgres:15")
+    assert compose["services"]["solr"]["image"].startswith("solr:9")
+
+
+def test_every_bind_mount_and_build_context_exists(compose, repo_root):
+    for name, service in compose["services"].items():
+        build = service.get("build")
+        if build:
+            context = repo_root / (build if isinstance(build, str) else build.get("context", "."))
+            assert (context / "Dockerfile").is_file(), name
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                assert (repo_root / source).exists(), f"{name} mounts missing {source}"
+
+
+def test_solr_container_uses_the_one_repository_schema(compose, repo_root):
+    mounted = {v.split(":")[0] for v in compose["services"]["solr"]["volumes"]}
+    assert "./solr/schema.xml" in mounted and "./solr/solrconfig.xml" in mounted
+
+
+def test_dockerfile_copies_files_that_exist(repo_root):
+    for line in (repo_root / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY ") and not line.startswith("COPY . "):
+            for path in line.split()[1:-1]:
+                assert (repo_root / path).is_file(), path
