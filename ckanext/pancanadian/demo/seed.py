@@ -26,18 +26,21 @@ def _upsert(kind, data, context):
     return "updated"
 
 
-def _with_uploads(dataset, open_files):
-    """Replace each resource's `upload: <file>` by the demo file, uploaded to CKAN's storage."""
-    resources = []
-    for resource in dataset.get("resources", []):
-        resource = dict(resource)
-        name = resource.pop("upload", None)
-        if name:
-            stream = open(os.path.join(FILES, name), "rb")
-            open_files.append(stream)
-            resource.update(url=name, upload=FileStorage(stream, filename=name))
-        resources.append(resource)
-    return dict(dataset, resources=resources)
+def _upsert_resources(dataset_name, resources, context):
+    """Create or update each resource by name; `upload: <file>` uploads a demo file."""
+    existing = {
+        r["name"]: r["id"]
+        for r in tk.get_action("package_show")(dict(context), {"id": dataset_name})["resources"]
+    }
+    for resource in resources:
+        resource = dict(resource, package_id=dataset_name)
+        file_name = resource.pop("upload", None)
+        with open(os.path.join(FILES, file_name), "rb") as stream:
+            resource.update(url=file_name, upload=FileStorage(stream, filename=file_name))
+            if resource["name"] in existing:
+                tk.get_action("resource_update")(dict(context), dict(resource, id=existing[resource["name"]]))
+            else:
+                tk.get_action("resource_create")(dict(context), resource)
 
 
 def seed(admin, content=None):
@@ -47,10 +50,8 @@ def seed(admin, content=None):
     for org in content["organizations"]:
         yield f"organization {org['name']}: {_upsert('organization', org, context)}"
     for dataset in content["datasets"]:
-        open_files = []
-        try:
-            outcome = _upsert("package", _with_uploads(dataset, open_files), context)
-        finally:
-            for stream in open_files:
-                stream.close()
-        yield f"dataset {dataset['name']}: {outcome}"
+        dataset = dict(dataset)
+        resources = dataset.pop("resources", [])
+        outcome = _upsert("package", dataset, context)
+        _upsert_resources(dataset["name"], resources, context)
+        yield f"dataset {dataset['name']}: {outcome}, {len(resources)} resource(s)"
