@@ -11,7 +11,6 @@ from ckan.cli.cli import ckan as ckan_command
 from ckan.tests import factories, helpers
 
 
-@pytest.mark.ckan_config("ckan.plugins", "pancanadian_bilingual")
 @pytest.mark.usefixtures("with_plugins")
 def test_plugin_loads():
     assert plugins.plugin_loaded("pancanadian_bilingual")

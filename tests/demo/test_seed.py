@@ -13,7 +13,6 @@ def storage(ckan_config, monkeypatch, tmp_path):
     return tmp_path
 
 
-@pytest.mark.ckan_config("ckan.plugins", "pancanadian_bilingual")
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "storage")
 def test_demo_seed_command_creates_then_updates_the_same_records(cli):
     admin = factories.Sysadmin()

@@ -27,9 +27,9 @@ def _upsert(kind, data, context):
 
 
 def _upsert_resources(dataset_name, resources, context):
-    """Create or update each resource by name; `upload: <file>` uploads a demo file."""
+    """Create or update each resource, matched by its file name; `upload: <file>` uploads a demo file."""
     existing = {
-        r["name"]: r["id"]
+        r["url"].rsplit("/", 1)[-1]: r["id"]
         for r in tk.get_action("package_show")(dict(context), {"id": dataset_name})["resources"]
     }
     for resource in resources:
@@ -37,8 +37,8 @@ def _upsert_resources(dataset_name, resources, context):
         file_name = resource.pop("upload", None)
         with open(os.path.join(FILES, file_name), "rb") as stream:
             resource.update(url=file_name, upload=FileStorage(stream, filename=file_name))
-            if resource["name"] in existing:
-                tk.get_action("resource_update")(dict(context), dict(resource, id=existing[resource["name"]]))
+            if file_name in existing:
+                tk.get_action("resource_update")(dict(context), dict(resource, id=existing[file_name]))
             else:
                 tk.get_action("resource_create")(dict(context), resource)
 
