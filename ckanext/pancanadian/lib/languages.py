@@ -7,10 +7,10 @@ import re
 
 import ckan.plugins.toolkit as tk
 
-# BCP 47 as fluent stores it: a primary subtag, then subtags such as a region (fr-CA) or the
+# BCP 47 as fluent stores it: an ISO 639 primary subtag (2-3 letters), then subtags such as a region (fr-CA) or the
 # transformed-content extension (en-t-fr: English machine-translated from French).
-_LANGUAGE_TAG = re.compile(r"^[a-z]{2,8}(?:-[a-z0-9]{1,8})*$")
-_TRANSFORMED = re.compile(r"^(?P<target>[a-z]{2,8})-t-(?P<source>[a-z]{2,8})$")
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
+_TRANSFORMED = re.compile(r"^(?P<target>[a-z]{2,3})-t-(?P<source>[a-z]{2,3})$")
 
 # Each language named in itself, the way Canadian bilingual sites mark other-language content.
 AUTONYMS = {"en": "English", "fr": "français"}

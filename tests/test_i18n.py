@@ -1,0 +1,36 @@
+"""Every user-visible string of the suite is in the catalogue template, and translated to French
+with the same placeholders."""
+import re
+
+import polib
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}|%\([a-z_]+\)s|%s")
+
+
+@pytest.fixture(scope="module")
+def source_messages(repo_root):
+    with open(repo_root / "babel.cfg", encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(repo_root / "ckanext"), method_map, options_map, keywords={"_": None, "translate": None, "ungettext": (1, 2)}
+    ):
+        found.update(message if isinstance(message, tuple) else [message])
+    return found
+
+
+def test_template_is_up_to_date_with_the_source(source_messages, repo_root):
+    template = {entry.msgid for entry in polib.pofile(str(repo_root / "i18n" / "ckanext-pancanadian.pot"))}
+    assert source_messages - template == set(), "run `make i18n` to refresh i18n/ckanext-pancanadian.pot"
+    assert template - source_messages == set(), "the template lists strings the code no longer has"
+
+
+def test_french_catalogue_translates_every_string_with_its_placeholders(source_messages, repo_root):
+    catalogue = polib.pofile(str(repo_root / "i18n" / "fr" / "LC_MESSAGES" / "ckanext-pancanadian.po"))
+    translated = {entry.msgid: entry for entry in catalogue if entry.translated() and not entry.obsolete}
+    assert source_messages - set(translated) == set(), "strings without a French translation"
+    for msgid in source_messages:
+        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(translated[msgid].msgstr)), msgid
