@@ -180,3 +180,17 @@ class TestOrganizations:
         with pytest.raises(tk.ValidationError) as refused:
             factories.Organization(title_translated={"en": "Only English"})
         assert refused.value.error_dict["title_translated"] == ["French is required before this can be public"]
+
+
+class TestOrganizationDisplay:
+    def test_organization_page_and_facets_in_the_readers_language(self, app, org):
+        create(org, name="water")
+        page = BeautifulSoup(app.get(f"/fr/organization/{org['name']}").body, "html.parser")
+        assert page.find("h2", class_="heading").get_text(strip=True) == "Environnement (test)"
+        assert page.select_one(".breadcrumb li.active a").get_text(strip=True) == "Environnement (test)"
+        assert page.title.get_text().startswith("Environnement (test)")
+        search = BeautifulSoup(app.get("/fr/dataset/").body, "html.parser")
+        facet_labels = [a.get_text(" ", strip=True) for a in search.select(".module-facet a, section.module a")]
+        assert any("Environnement (test)" in label for label in facet_labels), facet_labels
+        english = BeautifulSoup(app.get("/dataset/").body, "html.parser")
+        assert "Environment (test)" in english.get_text()

@@ -6,7 +6,7 @@ Needs ckanext-scheming; list ``ckanext.pancanadian.schemas:bilingual_presets.yam
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.pancanadian.bilingual import helpers, search, validators
+from ckanext.pancanadian.bilingual import groups, helpers, search, validators
 from ckanext.pancanadian.lib.plugin_mixins import PancanadianPluginMixin
 
 
@@ -18,6 +18,7 @@ class BilingualPlugin(PancanadianPluginMixin, p.SingletonPlugin):
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IActions)
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
@@ -35,3 +36,9 @@ class BilingualPlugin(PancanadianPluginMixin, p.SingletonPlugin):
 
     def before_dataset_search(self, search_params):
         return search.search_params(search_params, helpers.reader_language())
+
+    def after_dataset_search(self, search_results, search_params):
+        return groups.localize_facets(search_results)
+
+    def get_actions(self):
+        return groups.chained_actions()
