@@ -194,3 +194,25 @@ class TestOrganizationDisplay:
         assert any("Environnement (test)" in label for label in facet_labels), facet_labels
         english = BeautifulSoup(app.get("/dataset/").body, "html.parser")
         assert "Environment (test)" in english.get_text()
+
+
+class TestCoreIntegration:
+    def test_breadcrumb_organization_in_the_readers_language(self, app, org):
+        create(org, name="water")
+        page = BeautifulSoup(app.get("/fr/dataset/water").body, "html.parser")
+        crumbs = [a.get_text(strip=True) for a in page.select(".breadcrumb a")]
+        assert "Environnement (test)" in crumbs
+
+    def test_api_embeds_the_bilingual_organization_title(self, org):
+        create(org, name="water")
+        shown = helpers.call_action("package_show", id="water")
+        assert shown["organization"]["title_translated"] == {"en": "Environment (test)", "fr": "Environnement (test)"}
+
+    def test_keyword_facet_follows_the_reader(self, app, org):
+        create(org, name="water")
+        french = BeautifulSoup(app.get("/fr/dataset/").body, "html.parser")
+        english = BeautifulSoup(app.get("/dataset/").body, "html.parser")
+        assert french.find("a", href=lambda h: h and "keywords_fr=eau" in h)
+        assert english.find("a", href=lambda h: h and "keywords_en=water" in h)
+        filtered = BeautifulSoup(app.get("/dataset/", query_string={"keywords_en": "water"}).body, "html.parser")
+        assert len(filtered.select("li.dataset-item")) == 1

@@ -8,7 +8,7 @@ and ``description_translated`` still carry both languages, and ``title`` is unto
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.pancanadian.bilingual import helpers
+from ckanext.pancanadian.bilingual import helpers, values
 
 PRESENTED = {"display_name": "title_translated", "description": "description_translated"}
 
@@ -68,3 +68,15 @@ def localize_facets(search_results):
         if titles.get(item["name"]):
             item["display_name"] = titles[item["name"]]
     return search_results
+
+
+def embed_organization_title(pkg_dict):
+    """after_dataset_show: the dataset's embedded organization carries its bilingual title, so
+    breadcrumbs and API clients can show it in either language."""
+    organization = pkg_dict.get("organization")
+    if isinstance(organization, dict) and organization.get("id") and "title_translated" not in organization:
+        group = model.Group.get(organization["id"])
+        translated = (group.extras or {}).get("title_translated") if group is not None else None
+        if translated:
+            organization["title_translated"] = values.as_dict(translated)
+    return pkg_dict

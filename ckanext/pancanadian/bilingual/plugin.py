@@ -19,6 +19,7 @@ class BilingualPlugin(PancanadianPluginMixin, p.SingletonPlugin):
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IActions)
+    p.implements(p.IFacets, inherit=True)
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
@@ -36,6 +37,12 @@ class BilingualPlugin(PancanadianPluginMixin, p.SingletonPlugin):
 
     def before_dataset_search(self, search_params):
         return search.search_params(search_params, helpers.reader_language())
+
+    def after_dataset_show(self, context, pkg_dict):
+        return groups.embed_organization_title(pkg_dict)
+
+    def dataset_facets(self, facets_dict, package_type):
+        return search.keyword_facets(facets_dict, helpers.reader_language())
 
     def after_dataset_search(self, search_results, search_params):
         return groups.localize_facets(search_results)

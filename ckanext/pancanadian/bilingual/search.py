@@ -7,6 +7,8 @@ own language's analysis.
 import json
 import unicodedata
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.pancanadian.bilingual import values
 from ckanext.pancanadian.lib import languages
 
@@ -103,3 +105,16 @@ def search_params(params, reader_lang):
     if sort and "title_string" in sort:
         params["sort"] = sort.replace("title_string", f"title_sort_{ui}")
     return params
+
+
+def keyword_facets(facets_dict, reader_lang):
+    """Core tags are unused by bilingual schemas: facet on the reader's keywords instead."""
+    ui = languages.primary(reader_lang or "") if reader_lang else SOLR_LANGUAGES[0]
+    ui = ui if ui in SOLR_LANGUAGES else SOLR_LANGUAGES[0]
+    facets = {}
+    for key, label in facets_dict.items():
+        if key == "tags":
+            facets[f"keywords_{ui}"] = tk._("Keywords")
+        else:
+            facets[key] = label
+    return facets
