@@ -216,3 +216,13 @@ class TestCoreIntegration:
         assert english.find("a", href=lambda h: h and "keywords_en=water" in h)
         filtered = BeautifulSoup(app.get("/dataset/", query_string={"keywords_en": "water"}).body, "html.parser")
         assert len(filtered.select("li.dataset-item")) == 1
+
+
+class TestMachineTranslation:
+    def test_machine_translation_satisfies_publication_and_is_marked(self, app, org):
+        create(org, name="mt", title_translated={"en": "Water quality", "fr-t-en": "Qualité de l'eau"})
+        assert helpers.call_action("package_show", id="mt")["title_translated"]["fr-t-en"] == "Qualité de l'eau"
+        page = BeautifulSoup(app.get("/fr/dataset/mt").body, "html.parser")
+        heading = page.find("h1")
+        assert heading.find("span", lang="fr").get_text() == "Qualité de l'eau"
+        assert heading.find("span", class_="pc-lang-marker").get_text() == "(traduction automatique)"
