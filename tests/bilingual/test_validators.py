@@ -48,6 +48,7 @@ class TestFluentTextInputs:
 
     def test_form_inputs_per_language_are_consumed(self):
         form = {"title_translated-en": "Water", "title_translated-fr": "Eau", "other": "kept"}
+        # form inputs may also name a regional variant: stored as sent
         data, errors = run(validators.fluent_text, TITLE, form=form)
         assert errors == {}
         assert stored(data, "title_translated") == {"en": "Water", "fr": "Eau"}
@@ -62,10 +63,17 @@ class TestFluentTextInputs:
         assert errors == {}
         assert data[("title",)] == "Eau"
 
-    def test_empty_strings_are_dropped(self):
+    def test_blank_values_are_stored_as_sent_like_fluent(self):
         data, errors = run(validators.fluent_text, NOTES, {"en": "Text", "fr": "   "})
         assert errors == {}
-        assert stored(data, "notes_translated") == {"en": "Text"}
+        assert stored(data, "notes_translated") == {"en": "Text", "fr": "   "}
+        data, errors = run(validators.fluent_text, NOTES, {"fr": "", "en": ""})
+        assert errors == {}
+        assert stored(data, "notes_translated") == {"fr": "", "en": ""}
+
+    def test_blank_value_does_not_count_as_a_language(self):
+        _, errors = run(validators.fluent_text, TITLE, {"en": "Water", "fr": "  "})
+        assert errors == {("title_translated",): ["French is required before this can be public"]}
 
     def test_optional_field_may_be_empty(self):
         for value in (tk.missing, None, "", {}):
@@ -73,8 +81,10 @@ class TestFluentTextInputs:
             assert errors == {}
             assert stored(data, "notes_translated") == {}
 
-    @pytest.mark.parametrize("tag, normalized", [("fr-CA", "fr-ca"), ("zh_CN", "zh-cn"), ("en-t-fr", "en-t-fr")])
-    def test_bcp47_variants_are_accepted_and_normalized(self, tag, normalized):
+    @pytest.mark.parametrize(
+        "tag, normalized", [("fr-CA", "fr-CA"), ("zh_CN", "zh-cn"), ("EN", "en"), ("en-t-fr", "en-t-fr")]
+    )
+    def test_bcp47_variants_are_accepted_and_stored_fluent_style(self, tag, normalized):
         data, errors = run(validators.fluent_text, NOTES, {tag: "x"})
         assert errors == {}
         assert stored(data, "notes_translated") == {normalized: "x"}

@@ -85,13 +85,15 @@ def _language_tag(raw, problems):
 
 
 def _missing_languages(present, required, alternates):
+    filled = {languages.normalize_tag(tag) for tag, value in present.items() if values.is_filled(value)}
     return [
         lang for lang in required
-        if not present.get(lang) and not any(present.get(alt) for alt in alternates.get(lang, []))
+        if languages.normalize_tag(lang) not in filled
+        and not any(languages.normalize_tag(alt) in filled for alt in alternates.get(lang, []))
     ]
 
 
-def _requirement_errors(field, schema, present, data, context):
+def requirement_errors(field, schema, present, data, context):
     """Messages per missing language, or a message when nothing at all was given."""
     if not field.get("required"):
         return {}
@@ -129,10 +131,10 @@ def _fill_core_field(field, key, data, stored):
     data[core_key] = values.text_in(stored, default_lang, languages.portal_languages(), default_lang)
 
 
-def _make_validator(field, schema, clean_one, empty):
+def _make_validator(field, schema, clean_one):
     """Shared skeleton of fluent_text and fluent_tags: decode, check each language, enforce
     requirements, store JSON. ``clean_one(raw, lang, problems)`` returns the cleaned
-    value of one language (``empty`` when blank)."""
+    value of one language."""
 
     def validator(key, data, errors, context):
         if errors[key]:
@@ -158,14 +160,14 @@ def _make_validator(field, schema, clean_one, empty):
             tag = _language_tag(raw_tag, problems)
             if tag is None:
                 continue
-            text = clean_one(raw, tag, problems)
-            if text != empty:
-                cleaned[tag] = text
+            # Stored as sent (blank values and tag case included), as fluent stores them;
+            # only spellings fluent would refuse (zh_CN, EN) are stored normalized.
+            cleaned[raw_tag if languages.is_stored_as_sent(raw_tag) else tag] = clean_one(raw, tag, problems)
         if problems:
             errors[key].extend(problems)
             return
 
-        requirement = _requirement_errors(field, schema, cleaned, data, context)
+        requirement = requirement_errors(field, schema, cleaned, data, context)
         if requirement:
             _record(errors, key, requirement, form_mode)
             return
@@ -194,9 +196,9 @@ def fluent_text(field, schema):
                 )
             )
             return ""
-        return raw if raw.strip() else ""
+        return raw
 
-    return _make_validator(field, schema, clean_one, "")
+    return _make_validator(field, schema, clean_one)
 
 
 @scheming_validator
@@ -233,7 +235,7 @@ def fluent_tags(field, schema):
                     problems.append(f"{languages.label(tag)}: {invalid.error}")
         return keywords
 
-    return _make_validator(field, schema, clean_one, [])
+    return _make_validator(field, schema, clean_one)
 
 
 def fluent_text_output(value):

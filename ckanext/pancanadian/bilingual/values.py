@@ -35,7 +35,7 @@ def as_dict(value, default_lang="en"):
     return {}
 
 
-def _present(text):
+def is_filled(text):
     """Non-blank text, or a non-empty keyword list."""
     return (isinstance(text, str) and bool(text.strip())) or (isinstance(text, list) and bool(text))
 
@@ -49,7 +49,7 @@ def choose(value, reader_lang, portal_langs, default_lang="en"):
     texts = {
         tag: text
         for tag, text in as_dict(value, default_lang).items()
-        if _present(text) and languages.normalize_tag(tag)
+        if is_filled(text) and languages.normalize_tag(tag)
     }
     if not texts:
         return None

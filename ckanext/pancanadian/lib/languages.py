@@ -10,6 +10,8 @@ import ckan.plugins.toolkit as tk
 # BCP 47 as fluent stores it: an ISO 639 primary subtag (2-3 letters), then subtags such as a region (fr-CA) or the
 # transformed-content extension (en-t-fr: English machine-translated from French).
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
+# What fluent itself accepts as a key: such keys are stored exactly as sent.
+_FLUENT_KEY = re.compile(r"^[a-z]{2,3}(?:-[0-9a-zA-Z]{1,8})*$")
 _TRANSFORMED = re.compile(r"^(?P<target>[a-z]{2,3})-t-(?P<source>[a-z]{2,3})$")
 
 # Each language named in itself, the way Canadian bilingual sites mark other-language content.
@@ -26,6 +28,11 @@ def normalize_tag(tag):
         return None
     candidate = tag.strip().replace("_", "-").lower()
     return candidate if _LANGUAGE_TAG.match(candidate) else None
+
+
+def is_stored_as_sent(tag):
+    """True for keys fluent accepts unchanged (``fr-CA``); False for ``zh_CN`` or ``EN``."""
+    return isinstance(tag, str) and bool(_FLUENT_KEY.match(tag))
 
 
 def primary(tag):
