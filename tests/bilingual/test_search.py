@@ -98,3 +98,21 @@ class TestTitleSort:
 def test_api_package_search_returns_full_bilingual_values(records):
     result = helpers.call_action("package_search", q="eaux")
     assert result["results"][0]["title_translated"] == RECORDS["water"][0]
+
+
+def test_query_words_may_sit_in_different_fields_and_languages(app, clean_db, clean_index, with_plugins):
+    org = factories.Organization(name="toronto-public-health", title_translated={"en": "Toronto Public Health", "fr": "Santé publique Toronto"})
+    helpers.call_action(
+        "package_create", name="beaches", owner_org=org["id"],
+        title_translated={"en": "Beach water quality", "fr": "Qualité de l'eau des plages"},
+        notes_translated={"en": "E. coli counts.", "fr": "Dénombrement d'E. coli."},
+    )
+    # "toronto" is only in the organization; "plages" only in French, "sampling" nowhere.
+    assert names(app, "qualité de l'eau des plages de Toronto", "fr") == ["beaches"]
+    assert names(app, "beach water toronto") == ["beaches"]
+    assert names(app, "beach plages") == ["beaches"]
+
+
+def test_braces_in_user_text_cannot_inject_query_parsers(app, records):
+    assert names(app, "{!lucene}water") == names(app, "water")
+    assert names(app, "eau}") == ["water"]

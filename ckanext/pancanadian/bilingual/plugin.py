@@ -24,6 +24,9 @@ class BilingualPlugin(PancanadianPluginMixin, p.SingletonPlugin):
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "pancanadian_bilingual")
+        parsers = list(config.get("ckan.search.solr_allowed_query_parsers") or [])
+        if "edismax" not in parsers:
+            config["ckan.search.solr_allowed_query_parsers"] = parsers + ["edismax"]
 
     def get_validators(self):
         return validators.all_validators()

@@ -93,14 +93,26 @@ def is_free_text(query):
     return bool(query and query.strip()) and ":" not in query
 
 
+# CKAN sends q.op=AND, which makes every word mandatory in edismax (mm is then ignored) and
+# fails queries whose words sit in different fields or languages. Local parameters are the
+# only way to set q.op for the user query alone (facet filters keep AND); they need
+# "edismax" in ckan.search.solr_allowed_query_parsers (plugin.update_config adds it).
+EDISMAX_LOCAL_PARAMS = "{!edismax q.op=OR sow=true mm.autoRelax=true}"
+
+
 def search_params(params, reader_lang):
     """Rewrite package_search params for the reader's language."""
     ui = languages.primary(reader_lang or "") if reader_lang else SOLR_LANGUAGES[0]
     ui = ui if ui in SOLR_LANGUAGES else SOLR_LANGUAGES[0]
-    if is_free_text(params.get("q")) and params.get("defType", "dismax") in ("dismax", "edismax"):
-        params["defType"] = "edismax"
-        params["qf"] = query_fields(ui)
-        params.setdefault("tie", "0.1")
+    query = params.get("q")
+    if is_free_text(query) and params.get("defType", "dismax") in ("dismax", "edismax"):
+        # Braces would end or open local parameters: user text never carries any.
+        text = query.replace("{", " ").replace("}", " ").strip()
+        if text:
+            params["q"] = EDISMAX_LOCAL_PARAMS + text
+            params["defType"] = "lucene"
+            params["qf"] = query_fields(ui)
+            params.setdefault("tie", "0.1")
     sort = params.get("sort")
     if sort and "title_string" in sort:
         params["sort"] = sort.replace("title_string", f"title_sort_{ui}")
