@@ -1,6 +1,8 @@
 """The `ckan pancanadian …` command group; each capability adds its subcommands here."""
 import click
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.pancanadian.demo import seed
 
 
@@ -18,5 +20,8 @@ def demo():
 @click.option("--admin", default="admin", show_default=True, help="Sysadmin who owns the demo content.")
 def demo_seed(admin):
     """Create or update the demo organizations and datasets (idempotent)."""
-    for line in seed.seed(admin):
-        click.echo(line)
+    try:
+        for line in seed.seed(admin):
+            click.echo(line)
+    except tk.ValidationError as invalid:
+        raise click.ClickException(f"demo content refused: {invalid.error_summary}")

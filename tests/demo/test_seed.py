@@ -6,6 +6,19 @@ from ckan.tests import factories, helpers
 
 from ckanext.pancanadian.demo import seed
 
+PROFILE = [
+    pytest.mark.ckan_config(
+        "ckan.plugins",
+        "scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual pancanadian_profile",
+    ),
+    pytest.mark.ckan_config(
+        "scheming.presets",
+        "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
+        "ckanext.pancanadian.schemas:profile_presets.yaml",
+    ),
+    pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.pancanadian.schemas:dataset.yaml"),
+]
+
 
 @pytest.fixture
 def storage(ckan_config, monkeypatch, tmp_path):
@@ -13,21 +26,32 @@ def storage(ckan_config, monkeypatch, tmp_path):
     return tmp_path
 
 
+@PROFILE[0]
+@PROFILE[1]
+@PROFILE[2]
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "storage")
-def test_demo_seed_command_creates_then_updates_the_same_records(cli):
+def test_demo_seed_creates_then_updates_the_same_records_under_the_profile():
     admin = factories.Sysadmin()
     content = seed.load_content()
-
-    first = cli.invoke(ckan_command, ["pancanadian", "demo", "seed", "--admin", admin["name"]])
-    assert first.exit_code == 0, first.output
-    assert "dataset newborn-baby-names: created, 1 resource(s)" in first.output
-
-    second = cli.invoke(ckan_command, ["pancanadian", "demo", "seed", "--admin", admin["name"]])
-    assert second.exit_code == 0, second.output
-    assert "dataset newborn-baby-names: updated, 1 resource(s)" in second.output
+    first = list(seed.seed(admin["name"]))
+    assert "dataset newborn-baby-names: created, 1 resource(s)" in first
+    second = list(seed.seed(admin["name"]))
+    assert "dataset newborn-baby-names: updated, 1 resource(s)" in second
 
     found = helpers.call_action("package_search", q="*:*", rows=100)
     assert sorted(d["name"] for d in found["results"]) == sorted(d["name"] for d in content["datasets"])
     for dataset in found["results"]:
-        assert len(dataset["resources"]) == 1, "a second seed must not duplicate resources"
-        assert dataset["resources"][0]["url_type"] == "upload"
+        expected = [r for d in content["datasets"] if d["name"] == dataset["name"] for r in d.get("resources", [])]
+        assert len(dataset["resources"]) == len(expected), "a second seed must not duplicate resources"
+        assert all(r["url_type"] == "upload" for r in dataset["resources"])
+    inventory = helpers.call_action("package_search", fq="access_level:restricted")["results"]
+    assert [d["name"] for d in inventory] == ["ambulance-dispatch-records"]
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "storage")
+def test_demo_seed_command(cli):
+    """The command wiring; it runs with test.ini's own plugins, as `ckan -c test.ini` would."""
+    admin = factories.Sysadmin()
+    result = cli.invoke(ckan_command, ["pancanadian", "demo", "seed", "--admin", admin["name"]])
+    assert result.exit_code == 0, result.output
+    assert "organization statistics-demo: created" in result.output
