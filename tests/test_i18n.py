@@ -18,7 +18,8 @@ def source_messages(repo_root):
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(repo_root / "ckanext"), method_map, options_map, keywords={"_": None, "translate": None, "ungettext": (1, 2)}
     ):
-        found.update(message if isinstance(message, tuple) else [message])
+        # a plural message is one catalogue entry, named by its singular form
+        found.add(message[0] if isinstance(message, tuple) else message)
     return found
 
 
@@ -33,4 +34,7 @@ def test_french_catalogue_translates_every_string_with_its_placeholders(source_m
     translated = {entry.msgid: entry for entry in catalogue if entry.translated() and not entry.obsolete}
     assert source_messages - set(translated) == set(), "strings without a French translation"
     for msgid in source_messages:
-        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(translated[msgid].msgstr)), msgid
+        entry = translated[msgid]
+        forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for text in forms:
+            assert sorted(set(PLACEHOLDER.findall(msgid))) == sorted(set(PLACEHOLDER.findall(text))), msgid

@@ -22,6 +22,7 @@ def test_wheel_ships_data_folders_inside_the_package(wheel, repo_root):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "ckanext/pancanadian/config_declaration.yaml" in names
     assert "ckanext/pancanadian/schemas/__init__.py" in names
+    assert "ckanext/pancanadian/bilingual/assets/fluent.css" in names
     for source in (repo_root / "schemas").rglob("*.yaml"):
         assert f"ckanext/pancanadian/schemas/{source.relative_to(repo_root / 'schemas')}" in names
     for po in (repo_root / "i18n").glob("*/LC_MESSAGES/*.po"):
@@ -43,10 +44,13 @@ def test_installed_wheel_finds_its_data_outside_the_source_tree(wheel, tmp_path)
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
         check=True, capture_output=True,
     )
+    # -S skips the .pth files that activate the editable checkout; site-packages stays on the
+    # path after the installed wheel for the dependencies (PyYAML).
+    site_packages = next(p for p in sys.path if p.endswith("site-packages"))
     probe = subprocess.run(
-        [sys.executable, "-S", "-c",  # -S: no site-packages, so not the editable checkout
+        [sys.executable, "-S", "-c",
          "from ckanext.pancanadian.lib import packaging as p; print(p.I18N_DIRECTORY); print(p.SCHEMAS_DIRECTORY)"],
-        env={"PYTHONPATH": str(target)}, cwd=tmp_path, capture_output=True, text=True, check=True,
+        env={"PYTHONPATH": f"{target}:{site_packages}"}, cwd=tmp_path, capture_output=True, text=True, check=True,
     )
     i18n_dir, schemas_dir = map(pathlib.Path, probe.stdout.split())
     assert i18n_dir == target / "ckanext" / "pancanadian" / "i18n" and i18n_dir.is_dir()

@@ -13,6 +13,7 @@ from ckanext.scheming.validation import scheming_validator
 
 from ckanext.pancanadian.bilingual import helpers as fluent_helpers
 from ckanext.pancanadian.bilingual import validators as fluent
+from ckanext.pancanadian.bilingual import values
 from ckanext.pancanadian.lib import packaging
 
 _ = tk._
@@ -161,7 +162,8 @@ def pc_exemption_rationale(field, schema):
     def validator(key, data, errors, context):
         if errors[key]:
             return
-        present = json.loads(data[key]) if isinstance(data.get(key), str) and data[key] else {}
+        stored = json.loads(data[key]) if isinstance(data.get(key), str) and data[key] else {}
+        present = {tag: text for tag, text in stored.items() if values.is_filled(text)}
         if data.get(key[:-1] + ("access_level",)) != "restricted":
             if present:
                 errors[key].append(_("Only restricted records have an exemption rationale"))
