@@ -1,5 +1,7 @@
 """docker-compose.yml cannot run here (no Docker engine): check that it parses, that every file
 it builds from or mounts exists, and that the Solr it runs gets the repository's schema."""
+import re
+
 import pytest
 import yaml
 
@@ -40,3 +42,18 @@ def test_dockerfile_copies_files_that_exist(repo_root):
         if line.startswith("COPY ") and not line.startswith("COPY . "):
             for path in line.split()[1:-1]:
                 assert (repo_root / path).is_file(), path
+
+
+def test_every_file_the_solr_schema_reads_is_mounted(compose, repo_root):
+    """Analysers load word lists from the core's conf/: each must reach the container."""
+    schema = (repo_root / "solr" / "schema.xml").read_text()
+    referenced = set(re.findall(r'(?:words|synonyms|protected|articles)="([^"]+)"', schema))
+    mounts = {}
+    for volume in compose["services"]["solr"]["volumes"]:
+        source, _, rest = volume.partition(":")
+        if source.startswith("./"):
+            mounts[rest.split(":")[0].split("/conf/", 1)[1]] = repo_root / source
+    for name in referenced:
+        covered = [target for target in mounts if name == target or name.startswith(target + "/")]
+        assert covered, f"{name} is read by schema.xml but not mounted into the Solr container"
+        assert (repo_root / "solr" / name).is_file(), name
