@@ -573,44 +573,36 @@ def _parser(field):
                 raise _Reject("type-error", expected=expected) from None
         return parse
     if kind == "date":
-        if fmt == "default":
-            regex, expected = _DATE.fullmatch, _EXPECTED["date"]
+        return _temporal_parser(
+            fmt, _DATE.fullmatch, datetime.date.fromisoformat, datetime.datetime.date, _EXPECTED["date"],
+            {"en": f"a date written {fmt}", "fr": f"une date écrite {fmt}"},
+        )
+    return _temporal_parser(
+        fmt, _DATETIME.fullmatch, datetime.datetime.fromisoformat, lambda value: value, _EXPECTED["datetime"],
+        {"en": f"a date and time written {fmt}", "fr": f"une date et heure écrite {fmt}"},
+    )
 
-            def parse(raw):
-                if not regex(raw):
-                    raise _Reject("type-error", expected=expected)
-                try:
-                    return datetime.date.fromisoformat(raw)
-                except ValueError:
-                    raise _Reject("type-error", expected=expected) from None
-        else:
-            expected = {"en": f"a date written {fmt}", "fr": f"une date écrite {fmt}"}
 
-            def parse(raw):
-                try:
-                    return datetime.datetime.strptime(raw, fmt).date()
-                except ValueError:
-                    raise _Reject("type-error", expected=expected) from None
-        return parse
-    # datetime
+def _temporal_parser(fmt, matches_iso, from_iso, from_strptime, iso_expected, custom_expected):
+    """A date or datetime parser: ISO 8601 for the "default" format, else strptime(fmt)."""
     if fmt == "default":
-        regex, expected = _DATETIME.fullmatch, _EXPECTED["datetime"]
 
         def parse(raw):
-            if not regex(raw):
-                raise _Reject("type-error", expected=expected)
+            if not matches_iso(raw):
+                raise _Reject("type-error", expected=iso_expected)
             try:
-                return datetime.datetime.fromisoformat(raw)
+                return from_iso(raw)
             except ValueError:
-                raise _Reject("type-error", expected=expected) from None
-    else:
-        expected = {"en": f"a date and time written {fmt}", "fr": f"une date et heure écrite {fmt}"}
+                raise _Reject("type-error", expected=iso_expected) from None
 
-        def parse(raw):
-            try:
-                return datetime.datetime.strptime(raw, fmt)
-            except ValueError:
-                raise _Reject("type-error", expected=expected) from None
+        return parse
+
+    def parse(raw):
+        try:
+            return from_strptime(datetime.datetime.strptime(raw, fmt))
+        except ValueError:
+            raise _Reject("type-error", expected=custom_expected) from None
+
     return parse
 
 
