@@ -2,7 +2,9 @@
 
 Needs scheming and pancanadian_bilingual; list ``ckanext.pancanadian.schemas:profile_presets.yaml``
 in ``scheming.presets`` and use ``ckanext.pancanadian.schemas:dataset.yaml`` as dataset schema.
+Conformance reports live in a table of its own: run ``ckan db upgrade -p pancanadian_profile``.
 """
+import logging
 import os
 
 import ckan.model as model
@@ -11,7 +13,9 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.lib import packaging
 from ckanext.pancanadian.lib.plugin_mixins import PancanadianPluginMixin
-from ckanext.pancanadian.profile import cli, helpers, search, validators, views
+from ckanext.pancanadian.profile import cli, helpers, jobs, logic, reports, search, validators, views
+
+log = logging.getLogger(__name__)
 
 
 class ProfilePlugin(PancanadianPluginMixin, p.SingletonPlugin):
@@ -24,6 +28,9 @@ class ProfilePlugin(PancanadianPluginMixin, p.SingletonPlugin):
     p.implements(p.IBlueprint)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
@@ -57,3 +64,30 @@ class ProfilePlugin(PancanadianPluginMixin, p.SingletonPlugin):
     def after_dataset_search(self, search_results, search_params):
         schema = tk.h.scheming_get_dataset_schema("dataset")
         return search.label_facet_items(search_results, schema) if schema else search_results
+
+    def get_actions(self):
+        return logic.get_actions()
+
+    def get_auth_functions(self):
+        return logic.get_auth_functions()
+
+    # IResourceController: a CSV of a standard-following dataset is checked in the background.
+    def after_resource_create(self, context, resource):
+        self._queue_check(resource)
+
+    def after_resource_update(self, context, resource):
+        self._queue_check(resource)
+
+    def before_resource_delete(self, context, resource, resources):
+        if reports.available():
+            reports.delete(resource["id"], commit=False)
+
+    @staticmethod
+    def _queue_check(resource):
+        # A failure to queue (Redis down) must not fail the publisher's edit: the report stays
+        # "not checked" and conformance_check can queue it later.
+        try:
+            jobs.maybe_enqueue(resource["id"])
+        except Exception:
+            model.Session.rollback()  # the edit itself is already committed
+            log.exception("conformance: could not queue a check of resource %s", resource.get("id"))

@@ -1,0 +1,243 @@
+"""The only way the suite fetches a remote URL (harvesters, link checks, CSV conformance).
+
+``fetch_to_file(url, fileobj)`` streams a URL into a binary file object and returns a
+``Fetched`` (final url, status, headers, size). What it enforces:
+
+- connect and read timeouts (``ckanext.pancanadian.http.connect_timeout`` / ``read_timeout``);
+- a size cap (``ckanext.pancanadian.http.max_bytes``): a larger Content-Length is refused before
+  reading, and the body is streamed and abandoned as soon as it passes the cap;
+- retries with exponential backoff (``retries``) on connection errors, 502/503/504 and 429;
+  a 429 or 503 ``Retry-After`` (seconds or HTTP date) is honoured up to ``max_retry_after``
+  seconds; a longer demand fails at once with reason ``rate-limited``;
+- only http and https; the host is resolved and EVERY address must be public (not loopback,
+  private, link-local, multicast, reserved, unspecified) unless the host name or a network
+  holding the address is listed in ``ckanext.pancanadian.http.allowed_hosts``; redirects are
+  followed by hand (at most ``max_redirects``) and each hop is checked again.
+
+Every failure raises ``FetchError`` whose ``reason`` is one of ``REASONS``.
+
+Limitation: the address check resolves the name before the connection, which resolves it again;
+a DNS server answering differently within that window (DNS rebinding) is not defended against.
+"""
+import email.utils
+import ipaddress
+import socket
+import time
+import urllib.parse
+
+import requests
+
+REASONS = (
+    "invalid-url",        # not http(s), no host
+    "forbidden-address",  # resolves to a non-public address that is not allow-listed
+    "dns",                # the host name does not resolve
+    "connection",         # connection refused / reset
+    "timeout",            # connect or read timeout
+    "too-large",          # past max_bytes
+    "http-status",        # a 4xx/5xx answer (status set)
+    "too-many-redirects",
+    "rate-limited",       # 429 with a Retry-After beyond the bound, or still 429 after retries
+)
+
+DEFAULTS = {
+    "connect_timeout": 5.0,
+    "read_timeout": 30.0,
+    "max_bytes": 100 * 1024 * 1024,
+    "retries": 2,
+    "backoff": 0.5,
+    "max_retry_after": 30.0,
+    "max_redirects": 5,
+    "allowed_hosts": (),
+}
+CHUNK = 64 * 1024
+_RETRY_STATUSES = (429, 502, 503, 504)
+_REDIRECTS = (301, 302, 303, 307, 308)
+USER_AGENT = "ckanext-pancanadian"
+
+
+class FetchError(Exception):
+    """A remote URL could not be fetched; ``reason`` is one of ``REASONS``."""
+
+    def __init__(self, reason, url, detail="", status=None):
+        self.reason = reason
+        self.url = url
+        self.detail = detail
+        self.status = status
+        super().__init__(f"{reason}: {url}" + (f" ({detail})" if detail else ""))
+
+
+class Fetched:
+    def __init__(self, url, status, headers, size):
+        self.url = url
+        self.status = status
+        self.headers = headers
+        self.size = size
+
+
+def settings_from_config(**overrides):
+    """DEFAULTS, then the CKAN config (when CKAN is loaded), then ``overrides``."""
+    values = dict(DEFAULTS)
+    try:
+        from ckan.plugins.toolkit import config
+    except ImportError:  # pragma: no cover - used outside CKAN
+        config = {}
+    prefix = "ckanext.pancanadian.http."
+    for key, default in DEFAULTS.items():
+        raw = config.get(prefix + key)
+        if raw is None or raw == "":
+            continue
+        if key == "allowed_hosts":
+            values[key] = tuple(raw.split() if isinstance(raw, str) else raw)
+        else:
+            values[key] = type(default)(raw)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return values
+
+
+def _allowed(entries):
+    names, networks = set(), []
+    for entry in entries:
+        entry = str(entry).strip().lower()
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            names.add(entry.rstrip("."))
+    return names, networks
+
+
+def _public(address):
+    return not (address.is_loopback or address.is_private or address.is_link_local
+                or address.is_multicast or address.is_reserved or address.is_unspecified
+                or not address.is_global)
+
+
+def check_target(url, allowed_hosts=()):
+    """Refuse a URL whose scheme is not http(s) or whose host resolves to a non-public address
+    that is not allow-listed; return the parsed URL."""
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise FetchError("invalid-url", url)
+    host = parsed.hostname.lower().rstrip(".")
+    names, networks = _allowed(allowed_hosts)
+    if host in names:
+        return parsed
+    try:
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    except ValueError:
+        raise FetchError("invalid-url", url, "bad port") from None
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as error:
+        raise FetchError("dns", url, str(error)) from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        mapped = getattr(address, "ipv4_mapped", None)
+        if mapped is not None:
+            address = mapped
+        if _public(address) or any(address in network for network in networks):
+            continue
+        raise FetchError("forbidden-address", url, str(address))
+    return parsed
+
+
+def _retry_after(value, now=None):
+    """Seconds asked by a Retry-After header (delta-seconds or HTTP date); None if unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def fetch_to_file(url, fileobj, *, session=None, sleep=time.sleep, headers=None, **options):
+    """Stream ``url`` into ``fileobj`` (binary, writable); ``FetchError`` on any failure.
+
+    ``options`` override the configured settings (see ``DEFAULTS``)."""
+    settings = settings_from_config(**options)
+    http = session or requests.Session()
+    request_headers = {"User-Agent": USER_AGENT, **(headers or {})}
+    try:
+        attempt = 0
+        while True:
+            try:
+                return _fetch_once(http, url, fileobj, settings, request_headers)
+            except FetchError as error:
+                retry_after = getattr(error, "retry_after", None)
+                retryable = error.reason in ("connection", "timeout") or error.status in _RETRY_STATUSES
+                if retry_after is not None and retry_after > settings["max_retry_after"]:
+                    error.reason = "rate-limited"
+                    raise
+                if not retryable or attempt >= settings["retries"]:
+                    if error.status == 429:
+                        error.reason = "rate-limited"
+                    raise
+                delay = retry_after if retry_after is not None else settings["backoff"] * (2 ** attempt)
+                attempt += 1
+                fileobj.seek(0)
+                fileobj.truncate()
+                sleep(delay)
+    finally:
+        if session is None:
+            http.close()
+
+
+def _fetch_once(http, url, fileobj, settings, headers):
+    timeout = (settings["connect_timeout"], settings["read_timeout"])
+    current = url
+    for _hop in range(settings["max_redirects"] + 1):
+        check_target(current, settings["allowed_hosts"])
+        try:
+            response = http.get(current, stream=True, timeout=timeout, allow_redirects=False,
+                                headers=headers)
+        except requests.exceptions.Timeout as error:
+            raise FetchError("timeout", current, str(error)) from None
+        except requests.exceptions.InvalidURL as error:
+            raise FetchError("invalid-url", current, str(error)) from None
+        except requests.exceptions.RequestException as error:
+            raise FetchError("connection", current, str(error)) from None
+        with response:
+            if response.status_code in _REDIRECTS and response.headers.get("Location"):
+                current = urllib.parse.urljoin(current, response.headers["Location"])
+                continue
+            if response.status_code >= 400:
+                error = FetchError("http-status", current, str(response.status_code),
+                                   status=response.status_code)
+                error.retry_after = _retry_after(response.headers.get("Retry-After"))
+                raise error
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > settings["max_bytes"]:
+                raise FetchError("too-large", current, f"Content-Length {declared}")
+            size = 0
+            try:
+                for chunk in response.iter_content(CHUNK):
+                    size += len(chunk)
+                    if size > settings["max_bytes"]:
+                        raise FetchError("too-large", current, f"more than {settings['max_bytes']} bytes")
+                    fileobj.write(chunk)
+            except requests.exceptions.ConnectionError as error:
+                # requests wraps a read timeout while streaming in ConnectionError
+                reason = "timeout" if "timed out" in str(error).lower() else "connection"
+                raise FetchError(reason, current, str(error)) from None
+            except requests.exceptions.RequestException as error:
+                raise FetchError("connection", current, str(error)) from None
+            fileobj.flush()
+            return Fetched(current, response.status_code, dict(response.headers), size)
+    raise FetchError("too-many-redirects", url)
+
+
+def fetch_bytes(url, **options):
+    """The body of ``url`` as bytes (small documents only: the size cap still applies)."""
+    import io
+
+    buffer = io.BytesIO()
+    fetch_to_file(url, buffer, **options)
+    return buffer.getvalue()
