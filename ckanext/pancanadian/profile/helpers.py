@@ -1,12 +1,10 @@
 """Template helpers of the profile: licences and standards in the reader's language."""
-import glob
-import os
-
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.bilingual.helpers import reader_language
-from ckanext.pancanadian.lib import languages, packaging
+from ckanext.pancanadian.lib import languages
+from ckanext.pancanadian.profile import standards
 
 
 def _localized(record, key):
@@ -33,12 +31,10 @@ def pancanadian_licence(licence_id):
 
 
 def pancanadian_standard_choices(field):
-    """Scheming choices of the shipped data standards (schemas/standards/*.yaml)."""
-    choices = []
-    for path in sorted(glob.glob(os.path.join(packaging.SCHEMAS_DIRECTORY, "standards", "*.yaml"))):
-        standard = packaging.load_schema_data(os.path.relpath(path, packaging.SCHEMAS_DIRECTORY))
-        choices.append({"value": standard["id"], "label": standard["title"]})
-    return choices
+    """Scheming choices of the shipped data standards, labels in both languages."""
+    return [
+        {"value": standard.id, "label": standard.titles} for standard in standards.list_standards()
+    ]
 
 
 def pancanadian_conformance_badge(resource, package, result=None):
