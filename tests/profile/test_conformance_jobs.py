@@ -120,6 +120,11 @@ def url_resource(server, package, path, content, name="Data"):
     return helpers.call_action("resource_create", url=server + path, **resource_fields(package, name))
 
 
+def queued_resource_checks():
+    """Queued checks of single files (saving a dataset also queues a dataset-level job)."""
+    return [job for job in ckan_jobs.get_queue().jobs if job.func_name.endswith("check_resource")]
+
+
 def report_of(resource):
     return helpers.call_action("conformance_report_show", id=resource["id"])
 
@@ -179,23 +184,24 @@ class TestJobs:
         run_jobs()
         checked_at = report_of(resource)["checked_at"]
         helpers.call_action("resource_patch", id=resource["id"], description_translated={"en": "More", "fr": "Plus"})
-        assert not ckan_jobs.get_queue().jobs
+        assert not queued_resource_checks()
         assert report_of(resource)["status"] == "done"
         helpers.call_action("resource_patch", id=resource["id"], url=server + "/nb2.csv")
-        assert len(ckan_jobs.get_queue().jobs) == 1
+        assert len(queued_resource_checks()) == 1
         Files.content["/nb2.csv"] = BAD_ENUM.encode()
         run_jobs()
         shown = report_of(resource)
         assert shown["valid"] is False and shown["checked_at"] > checked_at
 
-    def test_cli_queues_checks_of_inline_resources(self, cli, server):
+    def test_resources_saved_with_the_dataset_are_checked(self, cli, server):
         Files.content["/inline.csv"] = GOOD.format(p="PE").encode()
         make_dataset("pe-names", "PE", resources=[dict(url=server + "/inline.csv", name_translated={"en": "D", "fr": "D"},
                                                         format="CSV", resource_type="dataset")])
-        assert not ckan_jobs.get_queue().jobs  # package_create does not call the resource hooks
+        assert len(ckan_jobs.get_queue().jobs) == 1  # queued once package_create committed
+        run_jobs()
         result = cli.invoke(ckan_command, ["pancanadian", "hvd", "check"])
         assert result.exit_code == 0, result.output
-        run_jobs()
+        assert not ckan_jobs.get_queue().jobs  # checked already: the CLI queues nothing
         (resource,) = helpers.call_action("package_show", id="pe-names")["resources"]
         stored = reports.get(resource["id"])  # the CLI run reloaded the plugins: read the table
         assert (stored["status"], stored["valid"]) == ("done", True)
@@ -205,7 +211,8 @@ class TestJobs:
     def test_non_csv_and_datasets_without_standard_are_not_checked(self, server):
         package = make_dataset("plain", "MB", hvd_standard="", hvd_category="")
         resource = url_resource(server, package, "/plain.csv", GOOD.format(p="MB"))
-        assert not ckan_jobs.get_queue().jobs
+        assert not queued_resource_checks()
+        run_jobs()
         assert report_of(resource)["status"] == "not_checked"
 
 

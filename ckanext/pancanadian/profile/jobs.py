@@ -14,6 +14,9 @@ import os
 import shutil
 import tempfile
 
+from sqlalchemy import event
+
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.lib import safe_http
@@ -103,7 +106,9 @@ def maybe_enqueue(resource_id, force=False):
             reports.delete(resource_id)  # no longer follows a standard: an old verdict would mislead
         return None
     stored = reports.get(resource_id)
-    if (not force and stored and stored["status"] in ("done", "failed")
+    # A pending check of the same file is not queued twice: resource_create also saves the
+    # dataset, so both the resource and the dataset hooks see a new resource.
+    if (not force and stored and stored["status"] in ("done", "failed", "pending")
             and stored["fingerprint"] == fingerprint(resource, standard)):
         return None
     reports.mark_pending(resource_id, package["id"], standard)
@@ -225,3 +230,34 @@ def _store_internal_failure(resource_id):
     except Exception:
         log.exception("conformance: could not store the failure of resource %s", resource_id)
         return None
+
+
+# Datasets saved through package_create / package_update (resources inline, or a new standard)
+# are checked once their transaction is committed: the hook itself may not commit, and the
+# worker must see the saved rows. after_commit may not run SQL, so it only queues a job.
+_SAVED_DATASETS = "pancanadian_conformance_datasets"
+
+
+def queue_dataset_after_commit(package_id):
+    model.Session.info.setdefault(_SAVED_DATASETS, set()).add(package_id)
+
+
+@event.listens_for(model.meta.Session, "after_commit")
+def _queue_saved_datasets(session):
+    for package_id in session.info.pop(_SAVED_DATASETS, set()):
+        try:
+            tk.enqueue_job(check_dataset, [package_id], title=f"conformance of dataset {package_id}")
+        except Exception:
+            log.exception("conformance: could not queue the checks of dataset %s", package_id)
+
+
+@event.listens_for(model.meta.Session, "after_rollback")
+def _forget_saved_datasets(session):
+    session.info.pop(_SAVED_DATASETS, None)
+
+
+def check_dataset(package_id):
+    """Background job: queue a check of every resource of a dataset that needs one."""
+    package = model.Package.get(package_id)
+    for resource in package.resources if package is not None else []:
+        maybe_enqueue(resource.id)

@@ -71,6 +71,14 @@ class ProfilePlugin(PancanadianPluginMixin, p.SingletonPlugin):
     def get_auth_functions(self):
         return logic.get_auth_functions()
 
+    # IPackageController: resources saved with the dataset, and a changed standard, are checked
+    # too, once the dataset is committed (an unchanged fingerprint is not re-checked).
+    def after_dataset_create(self, context, pkg_dict):
+        jobs.queue_dataset_after_commit(pkg_dict["id"])
+
+    def after_dataset_update(self, context, pkg_dict):
+        jobs.queue_dataset_after_commit(pkg_dict["id"])
+
     # IResourceController: a CSV of a standard-following dataset is checked in the background.
     def after_resource_create(self, context, resource):
         self._queue_check(resource)
