@@ -213,8 +213,6 @@ def check_resource(resource_id):
 
 
 def _store_internal_failure(resource_id):
-    import ckan.model as model
-
     try:
         model.Session.rollback()
         stored = reports.get(resource_id)
