@@ -5,19 +5,7 @@ from ckan.cli.cli import ckan as ckan_command
 from ckan.tests import factories, helpers
 
 from ckanext.pancanadian.demo import seed
-
-PROFILE = [
-    pytest.mark.ckan_config(
-        "ckan.plugins",
-        "scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual pancanadian_profile",
-    ),
-    pytest.mark.ckan_config(
-        "scheming.presets",
-        "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
-        "ckanext.pancanadian.schemas:profile_presets.yaml",
-    ),
-    pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.pancanadian.schemas:dataset.yaml"),
-]
+from tests.profile.config import PROFILE_CONFIG
 
 
 @pytest.fixture
@@ -26,9 +14,9 @@ def storage(ckan_config, monkeypatch, tmp_path):
     return tmp_path
 
 
-@PROFILE[0]
-@PROFILE[1]
-@PROFILE[2]
+@PROFILE_CONFIG[0]
+@PROFILE_CONFIG[1]
+@PROFILE_CONFIG[2]
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "storage")
 def test_demo_seed_creates_then_updates_the_same_records_under_the_profile():
     admin = factories.Sysadmin()

@@ -19,16 +19,10 @@ from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
 from ckanext.pancanadian.profile import reports
+from tests.profile.config import PROFILE_CONFIG
 
-PLUGINS = "scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual pancanadian_profile"
-PRESETS = (
-    "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
-    "ckanext.pancanadian.schemas:profile_presets.yaml"
-)
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
-    pytest.mark.ckan_config("scheming.presets", PRESETS),
-    pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.pancanadian.schemas:dataset.yaml"),
+    *PROFILE_CONFIG,
     pytest.mark.ckan_config("ckanext.pancanadian.http.allowed_hosts", "127.0.0.1"),
     pytest.mark.ckan_config("ckanext.pancanadian.http.retries", "0"),
     pytest.mark.ckan_config("ckanext.pancanadian.http.read_timeout", "2"),

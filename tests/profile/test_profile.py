@@ -8,15 +8,10 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests import factories, helpers
 
-PLUGINS = "scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual pancanadian_profile"
-PRESETS = (
-    "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
-    "ckanext.pancanadian.schemas:profile_presets.yaml"
-)
+from tests.profile.config import PROFILE_CONFIG
+
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
-    pytest.mark.ckan_config("scheming.presets", PRESETS),
-    pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.pancanadian.schemas:dataset.yaml"),
+    *PROFILE_CONFIG,
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
 ]
 

@@ -1,0 +1,13 @@
+"""ckan_config marks that enable the pan-Canadian profile, shared by the tests that need it."""
+import pytest
+
+PLUGINS = "scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual pancanadian_profile"
+PRESETS = (
+    "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
+    "ckanext.pancanadian.schemas:profile_presets.yaml"
+)
+PROFILE_CONFIG = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.ckan_config("scheming.presets", PRESETS),
+    pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.pancanadian.schemas:dataset.yaml"),
+]
