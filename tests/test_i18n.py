@@ -4,7 +4,7 @@ import re
 
 import polib
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}|%\([a-z_]+\)s|%s")
@@ -16,7 +16,8 @@ def source_messages(repo_root):
         method_map, options_map = parse_mapping_cfg(cfg)
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(repo_root / "ckanext"), method_map, options_map, keywords={"_": None, "translate": None, "ungettext": (1, 2)}
+        # the keywords `make i18n` extracts: babel's defaults (_, N_, ungettext…) and translate
+        str(repo_root / "ckanext"), method_map, options_map, keywords=dict(DEFAULT_KEYWORDS, translate=None)
     ):
         # a plural message is one catalogue entry, named by its singular form
         found.add(message[0] if isinstance(message, tuple) else message)

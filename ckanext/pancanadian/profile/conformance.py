@@ -20,7 +20,8 @@
 ``row`` counts records as a spreadsheet shows them (the header is row 1, the first data row is
 row 2, blank lines count); ``line`` is the physical line where the record starts (they differ
 after a quoted value spanning lines). File-level errors have ``row`` None. The UI shows
-``message_<lang>`` (``localized_errors`` picks it); both languages are always present.
+``message_<lang>`` (``localized_errors`` picks it); both languages are always present,
+rendered from the suite's gettext catalogue when the report is written.
 
 What is checked: UTF-8 (a BOM is tolerated; invalid bytes are reported with their line and byte
 offset, and the line is read on with replacement characters); NUL bytes; the CSV syntax
@@ -62,6 +63,7 @@ import struct
 import tempfile
 import uuid
 
+from ckanext.pancanadian.lib.translation import Msgid, N_, gettext_for
 from ckanext.pancanadian.profile import standards as standards_module
 
 DEFAULT_MAX_ERRORS = 1000
@@ -75,201 +77,96 @@ _RECORD = struct.Struct("<qQ")  # (64-bit key hash, row number)
 _INVALID = object()  # a cell whose value failed its checks: rules and keys skip it
 
 # --------------------------------------------------------------------------------- messages
-# code: (English, French). Placeholders are filled from the error's params; a param given as
-# {"en": ..., "fr": ...} is filled per language.
+# code: English message, the msgid of the suite's catalogue (translated when a report is
+# written, in every language). Placeholders are filled from the error's params; a param
+# that is a Msgid is translated too, and one given as {"en": ..., "fr": ...} (text from a
+# standard's data) is filled per language.
 MESSAGES = {
-    "encoding-error": (
-        "Byte {offset} (line {line}) is not valid UTF-8 ({byte}). Save the file as UTF-8.{hint}",
-        "L’octet {offset} (ligne {line}) n’est pas de l’UTF-8 valide ({byte}). "
-        "Enregistrez le fichier en UTF-8.{hint}",
+    "encoding-error": N_(
+        "Byte {offset} (line {line}) is not valid UTF-8 ({byte}). Save the file as UTF-8. {hint}"
     ),
-    "utf16": (
-        "The file is encoded in {encoding}, not UTF-8. Save it as UTF-8.",
-        "Le fichier est encodé en {encoding} et non en UTF-8. Enregistrez-le en UTF-8.",
-    ),
-    "nul-byte": (
-        "Line {line} contains a NUL character: the file may be binary or UTF-16.",
-        "La ligne {line} contient un caractère NUL : le fichier est peut-être binaire ou en UTF-16.",
-    ),
-    "empty-file": ("The file is empty.", "Le fichier est vide."),
-    "no-data-rows": (
-        "The file has a header row but no data rows.",
-        "Le fichier a une ligne d’en-tête, mais aucune ligne de données.",
-    ),
-    "missing-header": (
+    "utf16": N_("The file is encoded in {encoding}, not UTF-8. Save it as UTF-8."),
+    "nul-byte": N_("Line {line} contains a NUL character: the file may be binary or UTF-16."),
+    "empty-file": N_("The file is empty."),
+    "no-data-rows": N_("The file has a header row but no data rows."),
+    "missing-header": N_(
         "The first row is not the header of this standard: none of its cells is a column name "
-        "(expected {expected}).",
-        "La première ligne n’est pas l’en-tête de cette norme : aucune de ses cellules n’est un "
-        "nom de colonne (attendu : {expected}).",
+        "(expected {expected})."
     ),
-    "delimiter": (
+    "delimiter": N_(
         "The header is separated by {found}, not by {expected}: export the file as CSV with "
-        "{expected} as the delimiter.",
-        "L’en-tête est séparé par {found} et non par {expected} : exportez le fichier en CSV "
-        "avec {expected} comme séparateur.",
+        "{expected} as the delimiter."
     ),
-    "missing-column": (
-        "Required column “{column}” is missing.",
-        "La colonne obligatoire « {column} » est absente.",
+    "missing-column": N_("Required column “{column}” is missing."),
+    "missing-columns-any": N_(
+        "None of the columns {columns} is present; at least one is required."
     ),
-    "missing-columns-any": (
-        "None of the columns {columns} is present; at least one is required.",
-        "Aucune des colonnes {columns} n’est présente; au moins une est requise.",
-    ),
-    "optional-column-missing": (
-        "Optional column “{column}” is not in the file.",
-        "La colonne facultative « {column} » ne figure pas dans le fichier.",
-    ),
-    "unknown-column": (
-        "Column “{value}” is not part of the standard.",
-        "La colonne « {value} » ne fait pas partie de la norme.",
-    ),
-    "column-name": (
-        "Column “{value}” should be named “{column}”.",
-        "La colonne « {value} » devrait s’appeler « {column} ».",
-    ),
-    "duplicate-column": (
-        "Column “{column}” appears more than once (also column {first}).",
-        "La colonne « {column} » figure plus d’une fois (aussi en colonne {first}).",
-    ),
-    "blank-header": ("Column {column_number} has no name.", "La colonne {column_number} n’a pas de nom."),
-    "missing-cell": (
-        "The row has {count} cells; the header has {header_count}.",
-        "La ligne compte {count} cellules; l’en-tête en compte {header_count}.",
-    ),
-    "extra-cell": (
-        "The row has {count} cells; the header has {header_count}.",
-        "La ligne compte {count} cellules; l’en-tête en compte {header_count}.",
-    ),
-    "blank-row": ("The row is empty.", "La ligne est vide."),
-    "trailing-blank-row": (
-        "Empty line at the end of the file.",
-        "Ligne vide à la fin du fichier.",
-    ),
-    "blank-line-before-header": (
-        "Empty line before the header.",
-        "Ligne vide avant l’en-tête.",
-    ),
-    "bom": (
-        "The file starts with a byte order mark (BOM); it is tolerated.",
-        "Le fichier commence par une marque d’ordre des octets (BOM); elle est tolérée.",
-    ),
-    "quoting": (
-        "The CSV quoting is broken: {detail}.",
-        "Les guillemets du CSV sont mal formés : {detail}.",
-    ),
-    "line-ending": (
+    "optional-column-missing": N_("Optional column “{column}” is not in the file."),
+    "unknown-column": N_("Column “{value}” is not part of the standard."),
+    "column-name": N_("Column “{value}” should be named “{column}”."),
+    "duplicate-column": N_("Column “{column}” appears more than once (also column {first})."),
+    "blank-header": N_("Column {column_number} has no name."),
+    "missing-cell": N_("The row has {count} cells; the header has {header_count}."),
+    "extra-cell": N_("The row has {count} cells; the header has {header_count}."),
+    "blank-row": N_("The row is empty."),
+    "trailing-blank-row": N_("Empty line at the end of the file."),
+    "blank-line-before-header": N_("Empty line before the header."),
+    "bom": N_("The file starts with a byte order mark (BOM); it is tolerated."),
+    "quoting": N_("The CSV quoting is broken: {detail}."),
+    "line-ending": N_(
         "A carriage return appears inside an unquoted value: use LF or CRLF line endings, or "
-        "quote the value.",
-        "Un retour de chariot figure dans une valeur sans guillemets : utilisez des fins de ligne "
-        "LF ou CRLF, ou mettez la valeur entre guillemets.",
+        "quote the value."
     ),
-    "field-too-long": (
-        "A value is longer than {limit} characters.",
-        "Une valeur dépasse {limit} caractères.",
-    ),
-    "line-too-long": (
-        "Line {line} is longer than {limit} bytes; it was skipped.",
-        "La ligne {line} dépasse {limit} octets; elle a été ignorée.",
-    ),
-    "required": ("“{column}” is required.", "« {column} » est obligatoire."),
-    "type-error": ("“{value}” is not {expected}.", "« {value} » n’est pas {expected}."),
-    "format-error": ("“{value}” is not {expected}.", "« {value} » n’est pas {expected}."),
-    "enum": (
-        "“{value}” is not an allowed value ({expected}).",
-        "« {value} » n’est pas une valeur permise ({expected}).",
-    ),
-    "pattern": (
-        "“{value}” does not have the expected form ({pattern}).",
-        "« {value} » n’a pas la forme attendue ({pattern}).",
-    ),
-    "min-length": (
-        "“{value}” is shorter than {limit} characters.",
-        "« {value} » compte moins de {limit} caractères.",
-    ),
-    "max-length": (
-        "The value is {length} characters long; the maximum is {limit}.",
-        "La valeur compte {length} caractères; le maximum est {limit}.",
-    ),
-    "minimum": (
-        "{value} is less than the minimum, {limit}.",
-        "{value} est inférieur au minimum, {limit}.",
-    ),
-    "maximum": (
-        "{value} is greater than the maximum, {limit}.",
-        "{value} est supérieur au maximum, {limit}.",
-    ),
-    "unique": (
+    "field-too-long": N_("A value is longer than {limit} characters."),
+    "line-too-long": N_("Line {line} is longer than {limit} bytes; it was skipped."),
+    "required": N_("“{column}” is required."),
+    "type-error": N_("“{value}” is not {expected}."),
+    "format-error": N_("“{value}” is not {expected}."),
+    "enum": N_("“{value}” is not an allowed value ({expected})."),
+    "pattern": N_("“{value}” does not have the expected form ({pattern})."),
+    "min-length": N_("“{value}” is shorter than {limit} characters."),
+    "max-length": N_("The value is {length} characters long; the maximum is {limit}."),
+    "minimum": N_("{value} is less than the minimum, {limit}."),
+    "maximum": N_("{value} is greater than the maximum, {limit}."),
+    "unique": N_(
         "The value{shown} already appears in row {first_row}; the values of “{column}” must be "
-        "unique.",
-        "La valeur{shown} figure déjà à la ligne {first_row}; les valeurs de « {column} » "
-        "doivent être uniques.",
+        "unique."
     ),
-    "primary-key": (
-        "Duplicate key: the same {columns} as row {first_row}{shown}.",
-        "Clé en double : mêmes {columns} qu’à la ligne {first_row}{shown}.",
+    "primary-key": N_("Duplicate key: the same {columns} as row {first_row}{shown}."),
+    "rule-ordered": N_("“{first}” ({first_value}) is after “{second}” ({second_value}). {rule}"),
+    "rule-together": N_(
+        "{present} given but {missing} empty; they are given or left empty together. {rule}"
     ),
-    "rule-ordered": (
-        "“{first}” ({first_value}) is after “{second}” ({second_value}). {rule}",
-        "« {first} » ({first_value}) est postérieur à « {second} » ({second_value}). {rule}",
-    ),
-    "rule-together": (
-        "{present} given but {missing} empty; they are given or left empty together. {rule}",
-        "{present} rempli, mais {missing} vide; ils sont remplis ou laissés vides ensemble. {rule}",
-    ),
-    "rule-any-of": (
-        "None of {columns} is given. {rule}",
-        "Aucune des colonnes {columns} n’est remplie. {rule}",
-    ),
-    "rule-required": ("“{column}” is required here. {rule}", "« {column} » est obligatoire ici. {rule}"),
-    "rule-enum": (
-        "“{value}” is not allowed here ({expected}). {rule}",
-        "« {value} » n’est pas permis ici ({expected}). {rule}",
-    ),
+    "rule-any-of": N_("None of {columns} is given. {rule}"),
+    "rule-required": N_("“{column}” is required here. {rule}"),
+    "rule-enum": N_("“{value}” is not allowed here ({expected}). {rule}"),
 }
 
 _EXPECTED = {
-    "integer": {"en": "an integer", "fr": "un nombre entier"},
-    "number": {"en": "a number (dot as decimal mark)", "fr": "un nombre (point décimal)"},
-    "year": {"en": "a four-digit year", "fr": "une année à quatre chiffres"},
-    "date": {"en": "a date written YYYY-MM-DD", "fr": "une date écrite AAAA-MM-JJ"},
-    "datetime": {
-        "en": "an ISO 8601 date and time (YYYY-MM-DDThh:mm[:ss][±hh:mm])",
-        "fr": "une date et heure ISO 8601 (AAAA-MM-JJThh:mm[:ss][±hh:mm])",
-    },
-    "email": {"en": "an email address", "fr": "une adresse courriel"},
-    "uri": {"en": "an absolute URL", "fr": "une URL absolue"},
-    "uuid": {"en": "a UUID", "fr": "un UUID"},
-    "wkt": {
-        "en": "a WKT geometry (POINT, LINESTRING, POLYGON…, longitude before latitude)",
-        "fr": "une géométrie WKT (POINT, LINESTRING, POLYGON…, longitude avant latitude)",
-    },
-    "wkt-range": {
-        "en": "a WKT geometry with longitudes within ±180 and latitudes within ±90 "
-        "(longitude comes first)",
-        "fr": "une géométrie WKT aux longitudes comprises entre ±180 et aux latitudes entre ±90 "
-        "(la longitude vient en premier)",
-    },
+    "integer": N_("an integer"),
+    "number": N_("a number (dot as decimal mark)"),
+    "year": N_("a four-digit year"),
+    "date": N_("a date written YYYY-MM-DD"),
+    "datetime": N_("an ISO 8601 date and time (YYYY-MM-DDThh:mm[:ss][±hh:mm])"),
+    "email": N_("an email address"),
+    "uri": N_("an absolute URL"),
+    "uuid": N_("a UUID"),
+    "wkt": N_("a WKT geometry (POINT, LINESTRING, POLYGON…, longitude before latitude)"),
+    "wkt-range": N_(
+        "a WKT geometry with longitudes within ±180 and latitudes within ±90 (longitude comes "
+        "first)"
+    ),
 }
 _CSV_DETAILS = (
-    ("expected after", {
-        "en": "a closing quote must be followed by the delimiter or the end of the line",
-        "fr": "un guillemet fermant doit être suivi du séparateur ou de la fin de la ligne",
-    }),
-    ("unexpected end of data", {
-        "en": "a quoted value is not closed before the end of the file",
-        "fr": "une valeur entre guillemets n’est pas fermée avant la fin du fichier",
-    }),
+    ("expected after", N_("a closing quote must be followed by the delimiter or the end of the line")),
+    ("unexpected end of data", N_("a quoted value is not closed before the end of the file")),
 )
-_LATIN_HINT = {
-    "en": " The line reads correctly as Windows-1252 (Latin-1).",
-    "fr": " La ligne se lit correctement en Windows-1252 (Latin-1).",
-}
+_LATIN_HINT = N_("The line reads correctly as Windows-1252 (Latin-1).")
 _DELIMITER_NAMES = {
-    ",": {"en": "commas (,)", "fr": "des virgules (,)"},
-    ";": {"en": "semicolons (;)", "fr": "des points-virgules (;)"},
-    "\t": {"en": "tabs", "fr": "des tabulations"},
-    "|": {"en": "vertical bars (|)", "fr": "des barres verticales (|)"},
+    ",": N_("commas (,)"),
+    ";": N_("semicolons (;)"),
+    "\t": N_("tabs"),
+    "|": N_("vertical bars (|)"),
 }
 
 
@@ -299,13 +196,17 @@ def _quoted(names, lang):
 
 def format_message(code, params, lang):
     """The message of an error code in ``lang`` (en or fr), params filled in."""
-    english, french = MESSAGES[code]
-    template = french if lang == "fr" else english
-    filled = {
-        key: (value.get(lang) or value.get("en", "")) if isinstance(value, dict) else value
-        for key, value in params.items()
-    }
-    return template.format_map(_Defaults(filled)).strip()
+    translate = gettext_for(lang)
+
+    def fill(value):
+        if isinstance(value, Msgid):
+            return translate(value)
+        if isinstance(value, dict):
+            return value.get(lang) or value.get("en", "")
+        return value
+
+    filled = {key: fill(value) for key, value in params.items()}
+    return translate(MESSAGES[code]).format_map(_Defaults(filled)).strip()
 
 
 class _Defaults(dict):

@@ -20,39 +20,33 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.lib import safe_http
+from ckanext.pancanadian.lib.translation import N_, gettext_for
 from ckanext.pancanadian.profile import conformance, reports, standards
 
 log = logging.getLogger(__name__)
 
 JOB_TIMEOUT = 3600
 
+# Why a file could not be checked (safe_http reasons, plus storage and internal); msgids of the
+# suite's catalogue, rendered in every language when the report is written.
 FETCH_MESSAGES = {
-    "invalid-url": ("The resource URL is not an http or https address.",
-                    "L’URL de la ressource n’est pas une adresse http ou https."),
-    "forbidden-address": ("The resource URL points to a private or local network address, which "
-                          "the portal does not fetch.",
-                          "L’URL de la ressource pointe vers une adresse de réseau privé ou local, "
-                          "que le portail ne télécharge pas."),
-    "dns": ("The host name of the resource URL could not be found.",
-            "Le nom d’hôte de l’URL de la ressource est introuvable."),
-    "connection": ("The server of the resource URL could not be reached.",
-                   "Le serveur de l’URL de la ressource est injoignable."),
-    "timeout": ("The server of the resource URL took too long to answer.",
-                "Le serveur de l’URL de la ressource a mis trop de temps à répondre."),
-    "too-large": ("The file is larger than the portal checks ({detail}).",
-                  "Le fichier dépasse la taille que le portail vérifie ({detail})."),
-    "http-status": ("The server of the resource URL answered with HTTP status {status}.",
-                    "Le serveur de l’URL de la ressource a répondu avec le statut HTTP {status}."),
-    "too-many-redirects": ("The resource URL redirects too many times.",
-                           "L’URL de la ressource redirige trop de fois."),
-    "rate-limited": ("The server of the resource URL refused to answer now (too many requests); "
-                     "the check can be run again later.",
-                     "Le serveur de l’URL de la ressource refuse de répondre pour l’instant (trop "
-                     "de requêtes); la vérification pourra être relancée plus tard."),
-    "storage": ("The uploaded file could not be read from the portal's file storage.",
-                "Le fichier téléversé n’a pas pu être lu dans le stockage de fichiers du portail."),
-    "internal": ("The file could not be checked because of an internal error.",
-                 "Le fichier n’a pas pu être vérifié en raison d’une erreur interne."),
+    "invalid-url": N_("The resource URL is not an http or https address."),
+    "forbidden-address": N_(
+        "The resource URL points to a private or local network address, which the portal does not"
+        " fetch."
+    ),
+    "dns": N_("The host name of the resource URL could not be found."),
+    "connection": N_("The server of the resource URL could not be reached."),
+    "timeout": N_("The server of the resource URL took too long to answer."),
+    "too-large": N_("The file is larger than the portal checks ({detail})."),
+    "http-status": N_("The server of the resource URL answered with HTTP status {status}."),
+    "too-many-redirects": N_("The resource URL redirects too many times."),
+    "rate-limited": N_(
+        "The server of the resource URL refused to answer now (too many requests); the check can "
+        "be run again later."
+    ),
+    "storage": N_("The uploaded file could not be read from the portal's file storage."),
+    "internal": N_("The file could not be checked because of an internal error."),
 }
 
 
@@ -164,9 +158,9 @@ def _copy_upload(resource, handle):
 
 
 def failure_report(standard, reason, detail="", status=None):
-    english, french = FETCH_MESSAGES.get(reason, FETCH_MESSAGES["internal"])
+    message = FETCH_MESSAGES.get(reason, FETCH_MESSAGES["internal"])
     params = {"detail": detail, "status": status or ""}
-    message_en, message_fr = english.format(**params), french.format(**params)
+    message_en, message_fr = (gettext_for(lang)(message).format(**params) for lang in ("en", "fr"))
     error = {"row": None, "line": None, "column": None, "column_number": None, "code": "fetch-error",
              "message_en": message_en, "message_fr": message_fr}
     return {
