@@ -119,6 +119,31 @@ class TestWebForm:
         assert shown["keywords"] == {"en": ["water", "lakes"], "fr": ["eau", "lacs"]}
         assert shown["resources"][0]["name_translated"] == {"en": "Data", "fr": "Données"}
 
+    @pytest.mark.parametrize("locale, expected", [
+        ("", "Title: French is required before this can be public"),
+        ("/fr", "Titre: Le français est requis avant que ceci puisse être public"),
+    ])
+    def test_publication_refused_at_the_resource_stage_names_the_dataset_field(self, app, editor, org,
+                                                                               locale, expected):
+        headers = {"Authorization": editor["token"]}
+        form = {
+            "title_translated-en": "Water quality", "title_translated-fr": "",
+            "notes_translated-en": "Lake sampling.", "notes_translated-fr": "",
+            "keywords-en": "water", "keywords-fr": "", "name": "water-draft", "owner_org": org["id"],
+            "license_id": "cc-by", "save": "", "_ckan_phase": 1,
+        }
+        response = app.post(f"{locale}/dataset/new", data=form, headers=headers, follow_redirects=False)
+        assert response.status_code == 302, response.body
+        page = app.post(response.headers["location"], headers=headers, data={
+            "id": "", "url": "http://example.org/data.csv", "name_translated-en": "Data",
+            "name_translated-fr": "Données", "save": "go-metadata"})
+        summary = BeautifulSoup(page.body, "html.parser").find(class_="error-explanation")
+        item = summary.find("li", attrs={"data-field-label": "title_translated"})
+        assert " ".join(item.get_text().split()) == expected
+        note = BeautifulSoup(page.body, "html.parser").find(class_="pc-dataset-errors-note").find("a")
+        assert note["href"].endswith("/dataset/edit/water-draft")
+        assert helpers.call_action("package_show", id="water-draft")["state"] == "draft"
+
     def test_form_error_is_shown_on_the_missing_language_input(self, app, editor, org):
         create(org, name="water", private=True, title_translated={"en": "Water quality"})
         page = app.post("/dataset/edit/water", headers={"Authorization": editor["token"]}, data={

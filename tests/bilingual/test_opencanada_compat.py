@@ -44,7 +44,7 @@ PRESETS = FIXTURES / "opencanada-scheming-presets.yaml"
 DATASET_SCHEMA = FIXTURES / "opencanada-scheming-dataset.yaml"
 RECORDS_FILE = FIXTURES / "opencanada-package_show-csa-list.json"
 
-PLUGINS = "scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual"
+PLUGINS = "pancanadian_bilingual scheming_datasets scheming_organizations scheming_groups"
 # As open.canada.ca lists them, with our presets where ckanext.fluent:presets.json was.
 # scheming loads a schema or presets file from a module:path or from a URL; file:// URLs of the
 # fixture files avoid turning tests/fixtures into a Python package.

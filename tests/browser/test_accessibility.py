@@ -12,6 +12,7 @@ from tests.browser import support
 LANGUAGES = ["en", "fr"]
 WATER = "water-quality-lake-winnipeg"
 ROAD = "road-events-quebec"
+BABY_NAMES = "newborn-baby-names"
 
 # name -> (path, who): anonymous visitors see the public pages, the sysadmin the forms.
 PAGES = {
@@ -23,6 +24,10 @@ PAGES = {
     "resource": (f"/dataset/{WATER}/resource/{{resource}}", "anonymous"),
     "organization": ("/organization/statistics-demo", "anonymous"),
     "organizations": ("/organization/", "anonymous"),
+    "standards": ("/standards", "anonymous"),
+    "standard": ("/standards/baby-names", "anonymous"),
+    "conformance-report-baby-names": (f"/dataset/{BABY_NAMES}/resource/{{baby_names_resource}}/conformance", "anonymous"),
+    "conformance-report-road-events": (f"/dataset/{ROAD}/resource/{{road_resource}}/conformance", "anonymous"),
     "dataset-new": ("/dataset/new", "admin"),
     "dataset-edit": (f"/dataset/edit/{WATER}", "admin"),
 }
@@ -36,7 +41,11 @@ def axe_reports(repo_root):
 
 
 def _path(portal, path):
-    return path.format(resource=portal.datasets[WATER]["resources"][0]["id"])
+    return path.format(
+        resource=portal.datasets[WATER]["resources"][0]["id"],
+        baby_names_resource=portal.datasets[BABY_NAMES]["resources"][0]["id"],
+        road_resource=portal.datasets[ROAD]["resources"][0]["id"],
+    )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -1,7 +1,7 @@
 """ckan_config marks that enable the pan-Canadian profile, shared by the tests that need it."""
 import pytest
 
-PLUGINS = "scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual pancanadian_profile"
+PLUGINS = "pancanadian_bilingual pancanadian_profile scheming_datasets scheming_organizations scheming_groups"
 PRESETS = (
     "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
     "ckanext.pancanadian.schemas:profile_presets.yaml"

@@ -51,11 +51,13 @@ DATASET = {
 
 class Files(http.server.BaseHTTPRequestHandler):
     content = {}
+    requests = []  # paths asked for, in order
 
     def log_message(self, *args):
         pass
 
     def do_GET(self):
+        Files.requests.append(self.path)
         body = Files.content.get(self.path)
         self.send_response(200 if body is not None else 404)
         self.send_header("Content-Type", "text/csv")
@@ -389,3 +391,21 @@ class TestCombine:
         assert output.read_text(encoding="utf-8") == body
         refused = cli.invoke(ckan_command, ["pancanadian", "hvd", "combine", "nope"])
         assert refused.exit_code != 0
+
+    def test_downloads_reuse_the_combined_file_until_a_source_changes(self, app, server):
+        mb = make_dataset("mb-names", "MB")
+        resource = url_resource(server, mb, "/mb.csv", GOOD.format(p="MB"))
+        run_jobs()
+        Files.requests.clear()
+        first = app.get("/standards/baby-names/combined.csv").body
+        assert Files.requests == ["/mb.csv"]
+        assert app.get("/standards/baby-names/combined.csv").body == first
+        assert helpers.call_action("hvd_combine", standard="baby-names")["row_count"] == 3
+        assert Files.requests == ["/mb.csv"]  # neither the second download nor the action fetched
+
+        Files.content["/mb.csv"] = GOOD.format(p="MB").replace("Olivia", "Emma").encode("utf-8")
+        helpers.call_action("resource_patch", id=resource["id"], last_modified="2026-11-20T10:00:00")
+        run_jobs()
+        Files.requests.clear()
+        changed = app.get("/standards/baby-names/combined.csv").body
+        assert Files.requests == ["/mb.csv"] and "Emma" in changed and "Olivia" not in changed

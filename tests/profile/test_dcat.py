@@ -14,7 +14,7 @@ from ckanext.dcat.profiles import CNT, DCAT, DCATAP, DCT, FOAF, GEOJSON_IMT, LOC
 from ckanext.pancanadian.profile import dcat as pc_dcat
 
 PLUGINS = (
-    "scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual pancanadian_profile dcat"
+    "pancanadian_bilingual pancanadian_profile scheming_datasets scheming_organizations scheming_groups dcat"
 )
 PRESETS = (
     "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "

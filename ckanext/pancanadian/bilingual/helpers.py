@@ -107,8 +107,15 @@ def get_translated(next_helper, data_dict, field):
     return next_helper(data_dict, field)
 
 
+def pancanadian_has_dataset_field_errors(errors, schema):
+    """Whether errors (of a resource form) name a dataset field, or a language input of one."""
+    names = {field["field_name"] for field in schema.get("dataset_fields", [])}
+    return any(key in names or key.rsplit("-", 1)[0] in names for key in errors)
+
+
 def all_helpers():
     return {
+        "pancanadian_has_dataset_field_errors": pancanadian_has_dataset_field_errors,
         "fluent_form_languages": fluent_form_languages,
         "fluent_alternate_languages": fluent_alternate_languages,
         "fluent_form_label": fluent_form_label,

@@ -1,5 +1,7 @@
 """`ckan pancanadian inventory …` and `ckan pancanadian hvd …` commands (registered on the
 suite's group on import)."""
+import shutil
+
 import click
 
 import ckan.plugins.toolkit as tk
@@ -37,9 +39,9 @@ def hvd_combine(standard_id, output):
         standard = standards.get_standard(standard_id)
     except standards.UnknownStandard:
         raise click.BadParameter(f"unknown standard {standard_id!r}", param_hint="STANDARD_ID")
-    stats = {}
-    for line in combine.csv_lines(standard, stats):
-        output.write(line)
+    path, stats = combine.combined(standard)
+    with open(path, encoding="utf-8", newline="") as source:
+        shutil.copyfileobj(source, output)
     output.flush()
     click.echo(f"{stats['row_count']} rows from {len(stats['resources'])} resources "
                f"({len(stats['skipped'])} skipped)", err=True)

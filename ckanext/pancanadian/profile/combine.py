@@ -5,10 +5,20 @@ active datasets that still follow the standard. Each output row starts with the 
 ``jurisdiction_level``, ``province_territory``, ``publisher``, ``dataset`` and ``resource`` and
 goes on with the standard's columns in the standard's order. Files are read one at a time from a
 temporary copy and written row by row: memory stays bounded whatever the sizes.
+
+``combined(standard)`` keeps the result as a file under the storage path, named by a key of
+everything it was made from (the standard's version, each source's checked file and the
+dataset fields of the leading columns): anyone may download the combined CSV, and downloads
+must not make the portal fetch every jurisdiction's files again until one of them changes.
 """
 import csv
+import glob
+import hashlib
 import io
+import json
 import logging
+import os
+import tempfile
 
 import ckan.plugins.toolkit as tk
 
@@ -24,9 +34,10 @@ def columns(standard):
 
 
 def sources(standard):
-    """(package, resource) of every conforming resource, public datasets only."""
+    """(package, resource, fingerprint of the checked file) of every conforming resource,
+    public datasets only."""
     context = {"ignore_auth": True}
-    for package_id, resource_id in reports.valid_resources(standard.id):
+    for package_id, resource_id, checked_file in reports.valid_resources(standard.id):
         try:
             package = tk.get_action("package_show")(dict(context), {"id": package_id})
         except tk.ObjectNotFound:
@@ -37,7 +48,7 @@ def sources(standard):
         followed = jobs.standard_for(resource, package) if resource else None
         if followed is None or followed.id != standard.id:
             continue
-        yield package, resource
+        yield package, resource, checked_file
 
 
 def _leading(package, resource):
@@ -49,8 +60,9 @@ def _leading(package, resource):
             organization.get("name") or "", package.get("name") or "", resource["id"]]
 
 
-def rows(standard, stats=None):
-    """The header, then every row of every conforming resource, as lists of strings."""
+def rows(standard, stats=None, found=None):
+    """The header, then every row of every conforming resource (``found``: those of
+    ``sources``, when already listed), as lists of strings."""
     stats = stats if stats is not None else {}
     stats.setdefault("row_count", 0)
     stats.setdefault("jurisdictions", [])
@@ -58,7 +70,7 @@ def rows(standard, stats=None):
     stats.setdefault("skipped", [])
     names = standard.field_names
     yield columns(standard)
-    for package, resource in sources(standard):
+    for package, resource, _checked_file in (sources(standard) if found is None else found):
         leading = _leading(package, resource)
         try:
             with jobs.local_copy(resource) as path:
@@ -83,12 +95,56 @@ def rows(standard, stats=None):
             stats["jurisdictions"].append(jurisdiction)
 
 
-def csv_lines(standard, stats=None):
-    """``rows`` as CSV text, one line at a time (for streaming responses and files)."""
+def csv_lines(standard, stats=None, found=None):
+    """``rows`` as CSV text, one line at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows(standard, stats):
+    for row in rows(standard, stats, found):
         writer.writerow(row)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+
+
+def _cache_directory():
+    storage = tk.config.get("ckan.storage_path") or tempfile.gettempdir()
+    directory = os.path.join(storage, "pancanadian", "combined")
+    os.makedirs(directory, exist_ok=True)
+    return directory
+
+
+def _key(standard, found):
+    parts = [standard.id, standard.version]
+    for package, resource, checked_file in found:
+        parts.extend([resource["id"], checked_file or ""] + _leading(package, resource))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def combined(standard):
+    """(path of the combined CSV, stats), made again only when what it is made from changed."""
+    found = list(sources(standard))
+    directory = _cache_directory()
+    base = os.path.join(directory, f"{standard.id}-{_key(standard, found)}")
+    try:
+        with open(base + ".json", encoding="utf-8") as kept:
+            return base + ".csv", json.load(kept)
+    except (OSError, ValueError):
+        pass
+    stats = {}
+    # Written beside its final name and renamed: a concurrent reader sees a whole file or none.
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=directory,
+                                     prefix=".building-", delete=False) as building:
+        try:
+            for line in csv_lines(standard, stats, found):
+                building.write(line)
+        except BaseException:
+            os.unlink(building.name)
+            raise
+    os.replace(building.name, base + ".csv")
+    with open(base + ".json.tmp", "w", encoding="utf-8") as summary:
+        json.dump(stats, summary)
+    os.replace(base + ".json.tmp", base + ".json")
+    for older in glob.glob(os.path.join(directory, f"{glob.escape(standard.id)}-*")):
+        if not older.startswith(base + "."):
+            os.unlink(older)
+    return base + ".csv", stats

@@ -55,7 +55,8 @@ def conformance_check(context, data_dict):
 
 @tk.side_effect_free
 def hvd_combine(context, data_dict):
-    """Merge every conforming resource of a standard into one CSV (a full pass over the data).
+    """Merge every conforming resource of a standard into one CSV (made again only when one of
+    its sources changed).
 
     :param standard: the standard id
     :returns: ``{standard, row_count, jurisdictions, columns, resources, skipped, url}``; ``url``
@@ -63,9 +64,7 @@ def hvd_combine(context, data_dict):
     """
     standard = _standard(data_dict)
     tk.check_access("hvd_combine", context, {"standard": standard.id})
-    stats = {}
-    for _line in combine.csv_lines(standard, stats):
-        pass
+    _path, stats = combine.combined(standard)
     return {
         "standard": standard.id,
         "row_count": stats["row_count"],

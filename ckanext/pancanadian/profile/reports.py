@@ -84,9 +84,11 @@ def delete(resource_id, commit=True):
 
 
 def valid_resources(standard_id):
-    """(package_id, resource_id) of every stored valid report of a standard, in a stable order."""
+    """(package_id, resource_id, fingerprint of the checked file) of every stored valid report
+    of a standard, in a stable order."""
     rows = model.Session.execute(
-        sa.select(conformance_report.c.package_id, conformance_report.c.resource_id)
+        sa.select(conformance_report.c.package_id, conformance_report.c.resource_id,
+                  conformance_report.c.fingerprint)
         .where(conformance_report.c.standard_id == standard_id)
         .where(conformance_report.c.status == "done")
         .where(conformance_report.c.valid.is_(True))

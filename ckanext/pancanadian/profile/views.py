@@ -3,7 +3,7 @@ standards pages, their Table Schema download and the combined pan-Canadian CSV."
 import json
 import math
 
-from flask import Blueprint, Response, stream_with_context
+from flask import Blueprint, Response, send_file, stream_with_context
 
 import ckan.plugins.toolkit as tk
 
@@ -194,11 +194,9 @@ def standard_schema(standard_id):
 @profile.route("/standards/<standard_id>/combined.csv")
 def combined_csv(standard_id):
     standard = _standard_or_404(standard_id)
-    return Response(
-        stream_with_context(combine.csv_lines(standard)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={standard.id}-combined.csv"},
-    )
+    path, _stats = combine.combined(standard)
+    return send_file(path, mimetype="text/csv", as_attachment=True,
+                     download_name=f"{standard.id}-combined.csv")
 
 
 def blueprints():
