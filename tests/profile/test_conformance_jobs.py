@@ -5,6 +5,7 @@ import csv
 import http.server
 import io
 import json
+import re
 import threading
 
 import pytest
@@ -325,6 +326,9 @@ class TestPages:
         french = text_of(app.get(f"/fr/dataset/mb-names/resource/{resource['id']}/conformance")).get_text(" ")
         assert "could not be reached" in english and "injoignable" in french
         assert "injoignable" not in english
+        # the check time in each language's own date order ("22 novembre 2026, 08:13:55 TU")
+        french_time = text_of(app.get(f"/fr/dataset/mb-names/resource/{resource['id']}/conformance")).find("time")
+        assert re.match(r"\d{1,2} \w+ \d{4}, \d\d:\d\d", french_time.get_text(strip=True)), french_time
 
     def test_standards_pages(self, app, server):
         package = make_dataset("mb-names", "MB")
