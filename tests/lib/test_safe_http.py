@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+import requests
 
 from ckanext.pancanadian.lib import safe_http
 
@@ -51,6 +52,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send(302, b"", [("Location", "http://10.1.2.3/secret")])
         elif self.path == "/to-ok":
             self._send(301, b"", [("Location", "/ok.csv")])
+        elif self.path == "/host":
+            self._send(200, self.headers["Host"].encode("ascii"))
         else:
             self._send(404, b"missing")
 
@@ -130,6 +133,22 @@ def test_loopback_refused_unless_allow_listed(server):
     assert reason_of(server + "/ok.csv", allowed_hosts=()).reason == "forbidden-address"
     assert fetch(server + "/ok.csv", allowed_hosts=("127.0.0.0/8",))[0].status == 200
     assert fetch(server.replace("127.0.0.1", "localhost") + "/ok.csv", allowed_hosts=("localhost",))[0].status == 200
+
+
+def test_check_returns_the_address_it_approved(server):
+    parsed, address = safe_http.check_target(server + "/ok.csv", ("127.0.0.0/8",))
+    assert (parsed.path, address) == ("/ok.csv", "127.0.0.1")
+    assert safe_http.check_target(server.replace("127.0.0.1", "localhost"), ("localhost",))[1] is None
+
+
+def test_connection_goes_to_the_approved_address_not_to_a_new_dns_answer(server):
+    """DNS rebinding: the name is not resolved again when connecting. A name that does not
+    resolve at all (.invalid) still reaches the approved address, and the request names it."""
+    port = server.rsplit(":", 1)[1]
+    with requests.Session() as session:
+        session.mount(f"http://rebound.invalid:{port}/", safe_http.PinnedAdapter("127.0.0.1"))
+        response = session.get(f"http://rebound.invalid:{port}/host", timeout=5)
+    assert response.status_code == 200 and response.text == f"rebound.invalid:{port}"
 
 
 @pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data", "http://[::1]/", "http://0.0.0.0/",

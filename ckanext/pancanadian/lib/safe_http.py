@@ -16,8 +16,9 @@
 
 Every failure raises ``FetchError`` whose ``reason`` is one of ``REASONS``.
 
-Limitation: the address check resolves the name before the connection, which resolves it again;
-a DNS server answering differently within that window (DNS rebinding) is not defended against.
+The connection goes to the address the check approved, not to a second DNS answer (a DNS server
+answering a public address to the check and a private one to the connection — DNS rebinding —
+gets nowhere); the request still names the host (Host header, TLS SNI and certificate check).
 """
 import email.utils
 import ipaddress
@@ -26,6 +27,9 @@ import time
 import urllib.parse
 
 import requests
+import requests.adapters
+import urllib3.connection
+import urllib3.connectionpool
 
 REASONS = (
     "invalid-url",        # not http(s), no host
@@ -115,14 +119,15 @@ def _public(address):
 
 def check_target(url, allowed_hosts=()):
     """Refuse a URL whose scheme is not http(s) or whose host resolves to a non-public address
-    that is not allow-listed; return the parsed URL."""
+    that is not allow-listed; return (the parsed URL, the approved address to connect to —
+    None for a host allow-listed by name, which is connected to as DNS says)."""
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise FetchError("invalid-url", url)
     host = parsed.hostname.lower().rstrip(".")
     names, networks = _allowed(allowed_hosts)
     if host in names:
-        return parsed
+        return parsed, None
     try:
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
     except ValueError:
@@ -139,7 +144,64 @@ def check_target(url, allowed_hosts=()):
         if _public(address) or any(address in network for network in networks):
             continue
         raise FetchError("forbidden-address", url, str(address))
-    return parsed
+    return parsed, infos[0][4][0]
+
+
+class _PinnedConnection(urllib3.connection.HTTPConnection):
+    pinned_address = None
+
+    def _new_conn(self):
+        # Only the socket goes to the approved address; the host name stays for everything
+        # else (Host header, SNI, certificate).
+        name = self._dns_host
+        self._dns_host = self.pinned_address
+        try:
+            return super()._new_conn()
+        finally:
+            self._dns_host = name
+
+
+class _PinnedHTTPSConnection(_PinnedConnection, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class PinnedAdapter(requests.adapters.HTTPAdapter):
+    """A requests adapter whose connections all go to one IP address."""
+
+    def __init__(self, address):
+        self.address = address
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        attributes = {"pinned_address": self.address}
+        http_connection = type("PinnedConnection", (_PinnedConnection,), attributes)
+        https_connection = type("PinnedHTTPSConnection", (_PinnedHTTPSConnection,), attributes)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": type("PinnedPool", (urllib3.connectionpool.HTTPConnectionPool,),
+                         {"ConnectionCls": http_connection}),
+            "https": type("PinnedHTTPSPool", (urllib3.connectionpool.HTTPSConnectionPool,),
+                          {"ConnectionCls": https_connection}),
+        }
+
+
+def open_checked(http, method, url, settings, **request_options):
+    """``http.request(method, url)`` after check_target, connected to the approved address;
+    requests' exceptions become ``FetchError``. Redirects are the caller's (each hop must be
+    checked)."""
+    parsed, address = check_target(url, settings["allowed_hosts"])
+    if address is not None:
+        http.mount(f"{parsed.scheme}://{parsed.netloc}/", PinnedAdapter(address))
+    try:
+        return http.request(method, url, allow_redirects=False,
+                            timeout=(settings["connect_timeout"], settings["read_timeout"]),
+                            **request_options)
+    except requests.exceptions.Timeout as error:
+        raise FetchError("timeout", url, str(error)) from None
+    except requests.exceptions.InvalidURL as error:
+        raise FetchError("invalid-url", url, str(error)) from None
+    except requests.exceptions.RequestException as error:
+        raise FetchError("connection", url, str(error)) from None
 
 
 def _retry_after(value, now=None):
@@ -191,19 +253,9 @@ def fetch_to_file(url, fileobj, *, session=None, sleep=time.sleep, headers=None,
 
 
 def _fetch_once(http, url, fileobj, settings, headers):
-    timeout = (settings["connect_timeout"], settings["read_timeout"])
     current = url
     for _hop in range(settings["max_redirects"] + 1):
-        check_target(current, settings["allowed_hosts"])
-        try:
-            response = http.get(current, stream=True, timeout=timeout, allow_redirects=False,
-                                headers=headers)
-        except requests.exceptions.Timeout as error:
-            raise FetchError("timeout", current, str(error)) from None
-        except requests.exceptions.InvalidURL as error:
-            raise FetchError("invalid-url", current, str(error)) from None
-        except requests.exceptions.RequestException as error:
-            raise FetchError("connection", current, str(error)) from None
+        response = open_checked(http, "GET", current, settings, stream=True, headers=headers)
         with response:
             if response.status_code in _REDIRECTS and response.headers.get("Location"):
                 current = urllib.parse.urljoin(current, response.headers["Location"])
