@@ -116,3 +116,17 @@ def test_a_file_without_portals_list_is_refused(tmp_path):
     path.write_text("vancouver: {}\n", encoding="utf-8")
     with pytest.raises(registry.RegistryError, match="no 'portals' list"):
         registry.load_portals(str(path))
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://www.donneesquebec.ca/recherche/dataset/abc", "donnees-quebec"),
+    ("https://donneesquebec.ca/recherche/dataset/abc", "donnees-quebec"),
+    ("https://data.calgary.ca/d/y3tg-gbwj", "calgary"),  # Socrata: the domain, not api.us.socrata.com
+    ("https://opendata.vancouver.ca/explore/dataset/public-trees/", "vancouver"),
+    ("https://api.us.socrata.com/api/catalog/v1", None),
+    ("https://demo.ckan.org/dataset/x", None),
+    ("not a url", None),
+])
+def test_portal_for_url(url, expected):
+    portal = registry.portal_for_url(url)
+    assert (portal["name"] if portal else None) == expected

@@ -6,6 +6,7 @@ problem, each naming its entry: an unknown platform, jurisdiction level or provi
 code (the codes of ``schemas/profile_presets.yaml``), a title missing a language, a URL that is
 not http(s) (or, for Socrata, that names no ``domains``), a duplicate name.
 """
+import functools
 import os
 import re
 import urllib.parse
@@ -118,3 +119,28 @@ def load_portals(path=None):
     if problems:
         raise RegistryError(path, problems)
     return portals
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_portals():
+    return load_portals()
+
+
+def _portal_host(portal):
+    """The host a portal's records live on: the Socrata domain, else the API URL's host."""
+    parts = urllib.parse.urlsplit(portal["url"])
+    if portal["platform"] == "socrata":
+        return urllib.parse.parse_qs(parts.query)["domains"][0].lower()
+    return parts.netloc.lower()
+
+
+def portal_for_url(url, portals=None):
+    """The registry portal whose records live on the host of ``url`` (a dataset URI, landing
+    page or catalogue URI), else None. ``www.`` is ignored on both sides."""
+    host = urllib.parse.urlsplit(str(url or "")).netloc.lower().removeprefix("www.")
+    if not host:
+        return None
+    for portal in _shipped_portals() if portals is None else portals:
+        if _portal_host(portal).removeprefix("www.") == host:
+            return portal
+    return None

@@ -16,7 +16,7 @@ is a URL, or on ArcGIS Hub often HTML text naming the licence; ``language`` list
 import json
 import re
 
-from ckanext.pancanadian.federation import vocabulary
+from ckanext.pancanadian.lib import vocabulary
 
 NAME = "dcat_us"
 TITLE = {"en": "DCAT-US 1.1 (data.json, ArcGIS Hub)", "fr": "DCAT-US 1.1 (data.json, ArcGIS Hub)"}

@@ -14,7 +14,7 @@ ones, plus its attachments and alternative exports.
 """
 import urllib.parse
 
-from ckanext.pancanadian.federation import vocabulary
+from ckanext.pancanadian.lib import vocabulary
 
 NAME = "ods"
 TITLE = {"en": "OpenDataSoft (Explore API v2.1)", "fr": "OpenDataSoft (API Explore v2.1)"}

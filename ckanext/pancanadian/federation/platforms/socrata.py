@@ -25,7 +25,7 @@ GeoJSON; file ("blob") datasets give their file.
 import re
 import urllib.parse
 
-from ckanext.pancanadian.federation import vocabulary
+from ckanext.pancanadian.lib import vocabulary
 
 NAME = "socrata"
 TITLE = {"en": "Socrata (Discovery API)", "fr": "Socrata (API Discovery)"}

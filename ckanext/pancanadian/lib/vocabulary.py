@@ -1,4 +1,5 @@
-"""Remote portals' words read into the profile's values, for the platform modules.
+"""Remote portals' words read into the profile's values: the federation platform modules and
+the DCAT profile's parse side share them.
 
 Pure functions over shipped data (``schemas/licences.json``, ``schemas/federation/vocabulary.yaml``):
 licence names and URLs -> licence ids, themes -> subjects, frequencies, language names, dates.

@@ -1,7 +1,7 @@
-"""Remote portals' words read into profile values (federation/vocabulary.py)."""
+"""Remote portals' words read into profile values (lib/vocabulary.py)."""
 import pytest
 
-from ckanext.pancanadian.federation import vocabulary
+from ckanext.pancanadian.lib import vocabulary
 
 
 @pytest.mark.parametrize("texts, expected", [
