@@ -72,6 +72,8 @@ def test_record_language_honours_the_record_then_the_source():
 def test_one_language_only_never_copied():
     assert vocabulary.in_language("Arbres publics", "fr") == {"en": "", "fr": "Arbres publics"}
     assert vocabulary.keywords_in(["trees", " trees ", "", "parks"], "en") == {"en": ["trees", "parks"], "fr": []}
+    assert vocabulary.keywords_in("arbres", "fr") == {"en": [], "fr": ["arbres"]}
+    assert vocabulary.keywords_in(None, "fr") == {"en": [], "fr": []}
 
 
 def test_organization_filters():

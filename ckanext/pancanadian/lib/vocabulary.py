@@ -156,9 +156,10 @@ def in_language(text, lang):
 
 
 def keywords_in(words, lang):
-    """{"en": [...], "fr": [...]} with the distinct non-blank ``words`` under ``lang`` only."""
+    """{"en": [...], "fr": [...]} with the distinct non-blank ``words`` under ``lang`` only
+    (a single string counts as one keyword, not as its letters)."""
     kept = []
-    for word in words or []:
+    for word in [words] if isinstance(words, str) else words or []:
         if isinstance(word, str) and word.strip() and word.strip() not in kept:
             kept.append(word.strip())
     out = {"en": [], "fr": []}
