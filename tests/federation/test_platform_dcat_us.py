@@ -124,6 +124,8 @@ def test_dates_frequency_temporal_licence_language_of_a_record():
     assert package["spatial_coverage"] == {"en": "Évian-les-Bains", "fr": ""}
     assert package["contact_email"] == "sig@ville-evian.fr"
     assert dcat_us.to_package({**record, "accrualPeriodicity": "irregular"}, HUB_SOURCE)["frequency"] == "irregular"
+    untagged = {key: value for key, value in record.items() if key != "keyword"}
+    assert dcat_us.to_package(untagged, HUB_SOURCE)["keywords"] == {"en": ["geospatial"], "fr": []}
 
 
 def test_whole_feed_served_yields_every_record():

@@ -35,7 +35,7 @@ def test_public_trees_maps_field_by_field():
     assert package["title_translated"] == {"en": "Public trees", "fr": ""}
     assert package["notes_translated"]["en"].startswith("<div><p> The public tree dataset includes a listing")
     assert package["notes_translated"]["fr"] == ""
-    assert package["keywords"] == {"en": [], "fr": []}
+    assert package["keywords"] == {"en": ["Streets and transportation"], "fr": []}  # no keyword: its theme
     assert package["subject"] == ["transport"]
     assert package["license_id"] == "OGL-Vancouver"
     assert package["date_modified"] == "2026-06-22"

@@ -106,7 +106,7 @@ def test_contacts_frequencies_and_coverage_from_domain_metadata():
     assert denials["frequency"] == "P3M"
     pierce = socrata.to_package(BY_ID["ic6v-dypw"], CALGARY)
     assert pierce["subject"] == ["economy_industry"]  # "Business"
-    assert pierce["keywords"] == {"en": [], "fr": []}
+    assert pierce["keywords"] == {"en": ["Business"], "fr": []}  # no tags: its domain category
     assert socrata.to_package(BY_ID["s782-mpqp"], CALGARY)["frequency"] == "as_needed"  # "Ad Hoc"
 
 

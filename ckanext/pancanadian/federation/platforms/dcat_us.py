@@ -119,7 +119,8 @@ def to_package(record, source):
     package = {
         "title_translated": vocabulary.in_language(title, lang),
         "notes_translated": vocabulary.in_language(record.get("description") or "", lang),
-        "keywords": vocabulary.keywords_in(_list(record.get("keyword")), lang),
+        # Keywords are required: a record without any is found by its themes instead.
+        "keywords": vocabulary.keywords_in(_list(record.get("keyword")) or _list(record.get("theme")), lang),
         "jurisdiction_level": source["jurisdiction_level"],
         "province_territory": list(source.get("province_territory") or []),
         "subject": vocabulary.subjects(_list(record.get("theme"))),

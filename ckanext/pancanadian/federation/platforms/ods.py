@@ -133,7 +133,8 @@ def to_package(record, source):
     return {
         "title_translated": vocabulary.in_language(title, lang),
         "notes_translated": vocabulary.in_language(default.get("description") or "", lang),
-        "keywords": vocabulary.keywords_in(default.get("keyword"), lang),
+        # Keywords are required: a record without any is found by its themes instead.
+        "keywords": vocabulary.keywords_in(default.get("keyword") or default.get("theme"), lang),
         "jurisdiction_level": source["jurisdiction_level"],
         "province_territory": list(source.get("province_territory") or []),
         "subject": vocabulary.subjects(default.get("theme")),

@@ -176,8 +176,10 @@ def to_package(record, source):
     return {
         "title_translated": vocabulary.in_language(resource.get("name") or resource["id"], lang),
         "notes_translated": vocabulary.in_language(resource.get("description") or "", lang),
+        # Keywords are required: a record without tags is found by its category instead.
         "keywords": vocabulary.keywords_in(
-            list(classification.get("domain_tags") or []) + list(classification.get("tags") or []), lang
+            list(classification.get("domain_tags") or []) + list(classification.get("tags") or [])
+            or [classification.get("domain_category")], lang
         ),
         "jurisdiction_level": source["jurisdiction_level"],
         "province_territory": list(source.get("province_territory") or []),
