@@ -100,14 +100,14 @@ profile pads every form language with ``""``; that padding is removed). Untagged
 count as the record's language when its ``dct:language`` (or, if it has none, its catalogue's)
 names exactly one portal language; else as the one language it declares, whatever it is (a
 German record stays ``de``, never mislabelled English); else as the language of the registry
-portal it comes from; else as ``ckan.locale_default``. Every vocabulary URI above is read back to the portal's value;
-values with no equivalent are dropped rather than stored invalid (an unknown HVD category,
-frequency or format URI), so that package_create does not fail on them.
+portal it comes from; else as ``ckan.locale_default``. Every vocabulary URI above is read back
+to the portal's value; values with no equivalent are dropped rather than stored invalid (an
+unknown HVD category, frequency or format URI), so that package_create does not fail on them.
 
 For the federation (DCAT-AP harvesting): ``remote_id`` is ``dct:identifier`` (else the dataset
-URI), ``source_url`` the ``dcat:landingPage`` (else the http(s) dataset URI); ``source_portal`` is the portal of
-``schemas/federation/portals.yaml`` on whose host the dataset, its landing page or its
-catalogue lives (which also gives the jurisdiction and province when the record does not);
+URI), ``source_url`` the ``dcat:landingPage`` (else the http(s) dataset URI); ``source_portal``
+is the portal of ``schemas/federation/portals.yaml`` on whose host the dataset, its landing
+page or its catalogue lives (which also gives the jurisdiction and province when the record does not);
 licences the register's URLs miss are recognised by ``lib/vocabulary.py`` (http/https
 variants, DCAT-AP.de and EU licence authority URIs, licence titles); ``dcat:theme`` URIs and
 labels that clearly name a subject (EU data themes) fill ``subject``.
@@ -646,15 +646,16 @@ class PanCanadianDCATProfile(RDFProfile):
 
     def _parse_source(self, dataset_dict, dataset_ref, portal):
         """Federation fields: remote_id (dct:identifier, else the dataset URI), source_url
-        (dcat:landingPage, else the http(s) dataset URI) and source_portal (the registry portal, when the record's host is
-        listed; the harvest source sets it otherwise)."""
+        (dcat:landingPage, else the http(s) dataset URI) and source_portal (the registry portal,
+        when the record's host is listed; the harvest source sets it otherwise)."""
         identifier = (self._object_value(dataset_ref, DCT.identifier) or "").strip()
         remote_id = identifier or (str(dataset_ref) if isinstance(dataset_ref, URIRef) else "")
         if remote_id:
             dataset_dict["remote_id"] = remote_id
         landing_page = next((str(n) for n in self.g.objects(dataset_ref, DCAT.landingPage) if str(n).strip()), None)
         # Without a landing page, an http(s) dataset URI is the record's page (CKAN, datos.gob.es).
-        if not landing_page and isinstance(dataset_ref, URIRef) and str(dataset_ref).startswith(("http://", "https://")):
+        is_web_uri = isinstance(dataset_ref, URIRef) and str(dataset_ref).startswith(("http://", "https://"))
+        if not landing_page and is_web_uri:
             landing_page = str(dataset_ref)
         if landing_page:
             dataset_dict["source_url"] = landing_page
@@ -670,7 +671,8 @@ class PanCanadianDCATProfile(RDFProfile):
         (http vs https, DCAT-AP.de and EU licence authority URIs, a dct:title or rdfs:label)."""
         for subject in [dataset_ref, *self._distributions(dataset_ref)]:
             for node in self.g.objects(subject, DCT.license):
-                labels = [str(label) for predicate in (DCT.title, RDFS.label) for label in self.g.objects(node, predicate)]
+                labels = [str(label) for predicate in (DCT.title, RDFS.label)
+                          for label in self.g.objects(node, predicate)]
                 licence_id = vocabulary.licence_id(str(node), *labels)
                 if licence_id:
                     return licence_id
