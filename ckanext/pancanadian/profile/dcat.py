@@ -97,15 +97,26 @@ Language-tagged literals become fluent dicts keyed by their tag (``fr-CA`` and `
 kept, ``EN`` lower-cased). Only languages present in the source appear: a monolingual record
 gives ``{"en": ...}`` and never a copy in, or an empty slot for, the other language (the EU
 profile pads every form language with ``""``; that padding is removed). Untagged literals
-count as the record's language when its ``dct:language`` names exactly one portal language,
-else as ``ckan.locale_default``. Every vocabulary URI above is read back to the portal's
-value; values with no equivalent are dropped rather than stored invalid (an unknown HVD
-category, frequency or format URI), so that package_create does not fail on them.
+count as the record's language when its ``dct:language`` (or, if it has none, its catalogue's)
+names exactly one portal language; else as the one language it declares, whatever it is (a
+German record stays ``de``, never mislabelled English); else as the language of the registry
+portal it comes from; else as ``ckan.locale_default``. Every vocabulary URI above is read back
+to the portal's value; values with no equivalent are dropped rather than stored invalid (an
+unknown HVD category, frequency or format URI), so that package_create does not fail on them.
+
+For the federation (DCAT-AP harvesting): ``remote_id`` is ``dct:identifier`` (else the dataset
+URI), ``source_url`` the ``dcat:landingPage`` (else the http(s) dataset URI); ``source_portal``
+is the portal of ``schemas/federation/portals.yaml`` on whose host the dataset, its landing
+page or its catalogue lives (which also gives the jurisdiction and province when the record does not);
+licences the register's URLs miss are recognised by ``lib/vocabulary.py`` (http/https
+variants, DCAT-AP.de and EU licence authority URIs, licence titles); ``dcat:theme`` URIs and
+labels that clearly name a subject (EU data themes) fill ``subject``.
 """
 import json
 import os
 import re
 
+from babel.core import get_global
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
@@ -116,7 +127,8 @@ from ckanext.dcat.profiles import CNT, DCAT, DCATAP, DCT, FOAF, GEOJSON_IMT, LOC
 from ckanext.dcat.profiles.base import CleanedURIRef, namespaces
 from ckanext.dcat.utils import publisher_uri_organization_fallback, resource_uri
 from ckanext.pancanadian.bilingual import values
-from ckanext.pancanadian.lib import languages
+from ckanext.pancanadian.federation import registry
+from ckanext.pancanadian.lib import languages, vocabulary
 from ckanext.pancanadian.profile import standards as standards_module
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -304,6 +316,11 @@ def province_code(uri):
 
 def _licence_register():
     return model.Package.get_license_register()
+
+
+def babel_language_aliases():
+    """ISO 639-2/-3 codes -> ISO 639-1 (``deu`` -> ``de``), from Babel's CLDR data."""
+    return {code: alias for code, alias in get_global("language_aliases").items() if alias and len(alias) == 2}
 
 
 class PanCanadianDCATProfile(RDFProfile):
@@ -584,11 +601,92 @@ class PanCanadianDCATProfile(RDFProfile):
             self.g.add((distribution, DCT.license, licence_ref))
 
     # ------------------------------------------------------------------------------- input
-    def _untagged_language(self, subject):
-        """The language of untagged literals: the record's only portal language, else the default."""
-        portal = {languages.primary(lang) for lang in _portal_languages()}
-        declared = {language_code(node) for node in self.g.objects(subject, DCT.language)} & portal
-        return declared.pop() if len(declared) == 1 else _default_lang()
+    def _declared_languages(self, subject):
+        """Two-letter codes of every ``dct:language`` of ``subject`` (EU/LoC URIs, ISO 639-1/-2
+        codes), in any language: a German record declares ``de``."""
+        aliases = babel_language_aliases()
+        codes = []
+        for node in self.g.objects(subject, DCT.language):
+            last = str(node).strip().rstrip("/").rsplit("/", 1)[-1].lower()
+            code = last if re.match(r"^[a-z]{2}$", last) else aliases.get(last)
+            if code and code not in codes:
+                codes.append(code)
+        return codes
+
+    def _untagged_language(self, subject, portal=None):
+        """The language of untagged literals: the record's only portal language; else the one
+        language it declares (a German record's text is German, never English), the record's
+        catalogue speaking for a record that declares none; else the language of the registry
+        portal it comes from; else ``ckan.locale_default``."""
+        portal_languages = {languages.primary(lang) for lang in _portal_languages()}
+        declared = self._declared_languages(subject)
+        if not declared:
+            for catalog in self.g.subjects(DCAT.dataset, subject):
+                declared.extend(code for code in self._declared_languages(catalog) if code not in declared)
+        in_portal = set(declared) & portal_languages
+        if len(in_portal) == 1:
+            return in_portal.pop()
+        if not in_portal and len(declared) == 1:
+            return declared[0]
+        if portal and portal["language"] in portal_languages:
+            return portal["language"]
+        return _default_lang()
+
+    def _source_portal(self, dataset_ref):
+        """The registry portal (schemas/federation/portals.yaml) the record comes from, known by
+        the host of the dataset URI, its landing page or its catalogue; None if unlisted."""
+        candidates = [dataset_ref, *self.g.objects(dataset_ref, DCAT.landingPage),
+                      *self.g.subjects(DCAT.dataset, dataset_ref)]
+        for node in candidates:
+            if isinstance(node, URIRef):
+                portal = registry.portal_for_url(str(node))
+                if portal:
+                    return portal
+        return None
+
+    def _parse_source(self, dataset_dict, dataset_ref, portal):
+        """Federation fields: remote_id (dct:identifier, else the dataset URI), source_url
+        (dcat:landingPage, else the http(s) dataset URI) and source_portal (the registry portal,
+        when the record's host is listed; the harvest source sets it otherwise)."""
+        identifier = (self._object_value(dataset_ref, DCT.identifier) or "").strip()
+        remote_id = identifier or (str(dataset_ref) if isinstance(dataset_ref, URIRef) else "")
+        if remote_id:
+            dataset_dict["remote_id"] = remote_id
+        landing_page = next((str(n) for n in self.g.objects(dataset_ref, DCAT.landingPage) if str(n).strip()), None)
+        # Without a landing page, an http(s) dataset URI is the record's page (CKAN, datos.gob.es).
+        is_web_uri = isinstance(dataset_ref, URIRef) and str(dataset_ref).startswith(("http://", "https://"))
+        if not landing_page and is_web_uri:
+            landing_page = str(dataset_ref)
+        if landing_page:
+            dataset_dict["source_url"] = landing_page
+        if portal:
+            dataset_dict["source_portal"] = portal["name"]
+            # The registry knows the portal's government when the record does not say it.
+            dataset_dict.setdefault("jurisdiction_level", portal["jurisdiction_level"])
+            if portal["province_territory"] and not dataset_dict.get("province_territory"):
+                dataset_dict["province_territory"] = list(portal["province_territory"])
+
+    def _recognised_licence(self, dataset_ref):
+        """A licences.json id for licence URIs and names the register's own URLs miss
+        (http vs https, DCAT-AP.de and EU licence authority URIs, a dct:title or rdfs:label)."""
+        for subject in [dataset_ref, *self._distributions(dataset_ref)]:
+            for node in self.g.objects(subject, DCT.license):
+                labels = [str(label) for predicate in (DCT.title, RDFS.label)
+                          for label in self.g.objects(node, predicate)]
+                licence_id = vocabulary.licence_id(str(node), *labels)
+                if licence_id:
+                    return licence_id
+        return None
+
+    def _parse_subjects(self, dataset_dict, dataset_ref):
+        """dcat:theme URIs and labels that clearly name our subjects (EU data themes...)."""
+        themes = []
+        for node in self.g.objects(dataset_ref, DCAT.theme):
+            themes.append(str(node))
+            themes.extend(str(label) for label in self.g.objects(node, SKOS.prefLabel))
+        subjects = vocabulary.subjects(themes)
+        if subjects and not dataset_dict.get("subject"):
+            dataset_dict["subject"] = self._in_choice_order(self._schema_field("subject"), subjects)
 
     def _read_texts(self, subject, predicate, untagged):
         """{lang: text} of the literals (or rdfs:labels of nodes) of ``subject predicate``."""
@@ -631,7 +729,8 @@ class PanCanadianDCATProfile(RDFProfile):
     def parse_dataset(self, dataset_dict, dataset_ref):
         dataset_dict.setdefault("extras", [])
         dataset_dict.setdefault("resources", [])
-        untagged = self._untagged_language(dataset_ref)
+        portal = self._source_portal(dataset_ref)
+        untagged = self._untagged_language(dataset_ref, portal)
         default = _default_lang()
 
         for key, predicate in (("title", DCT.title), ("notes", DCT.description)):
@@ -662,9 +761,11 @@ class PanCanadianDCATProfile(RDFProfile):
         self._pop_extras(dataset_dict, "language")
 
         if not dataset_dict.get("license_id"):
-            dataset_dict["license_id"] = self._read_licence(dataset_ref) or ""
+            dataset_dict["license_id"] = self._read_licence(dataset_ref) or self._recognised_licence(dataset_ref) or ""
 
         self._parse_hvd(dataset_dict, dataset_ref)
+        self._parse_subjects(dataset_dict, dataset_ref)
+        self._parse_source(dataset_dict, dataset_ref, portal)
 
         # Only a labelled rights statement is a rationale (an access-right concept is not).
         rationale = {}
