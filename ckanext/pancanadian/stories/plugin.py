@@ -64,7 +64,7 @@ class StoriesPlugin(PancanadianPluginMixin, p.SingletonPlugin):
         return search.exclude_stories(search_params)
 
     def after_dataset_search(self, search_results, search_params):
-        if f"dataset_type:{STORY_TYPE}" in (search_params.get("fq") or ""):
+        if search.asks_for_stories(search_params):
             schema = tk.h.scheming_get_dataset_schema(STORY_TYPE)
             if schema:
                 return search.label_facet_items(search_results, schema)

@@ -41,9 +41,18 @@ def index_fields(pkg_dict):
     return pkg_dict
 
 
+def _filters(params):
+    # Solr's query runner turns fq into a list before after_dataset_search sees it.
+    fq = params.get("fq") or ""
+    return (fq if isinstance(fq, list) else [fq]) + list(params.get("fq_list") or [])
+
+
 def _mentions_type(params):
-    filters = [params.get("fq") or ""] + list(params.get("fq_list") or [])
-    return any("dataset_type:" in text for text in filters)
+    return any("dataset_type:" in text for text in _filters(params))
+
+
+def asks_for_stories(params):
+    return any(f"+dataset_type:{STORY_TYPE}" in text for text in _filters(params))
 
 
 def exclude_stories(params):
