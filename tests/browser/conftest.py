@@ -38,10 +38,11 @@ from tests.browser import support
 # the pan-Canadian metadata profile. Services come from test.ini and the CKAN_* variables.
 PORTAL_OPTIONS = {
     "ckan.plugins": "scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual "
-                    "pancanadian_profile",
+                    "pancanadian_profile pancanadian_stories",
     "scheming.presets": "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
                         "ckanext.pancanadian.schemas:profile_presets.yaml",
-    "scheming.dataset_schemas": "ckanext.pancanadian.schemas:dataset.yaml",
+    "scheming.dataset_schemas": "ckanext.pancanadian.schemas:dataset.yaml ckanext.pancanadian.schemas:story.yaml",
+    "ckanext.pancanadian.stories.organization": "community-stories",
 }
 ADMIN_NAME = "browser-admin"
 ADMIN_PASSWORD = "browser-admin-2026"

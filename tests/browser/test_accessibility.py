@@ -25,6 +25,9 @@ PAGES = {
     "organizations": ("/organization/", "anonymous"),
     "dataset-new": ("/dataset/new", "admin"),
     "dataset-edit": (f"/dataset/edit/{WATER}", "admin"),
+    "stories": ("/stories", "anonymous"),
+    "story": ("/story/lake-winnipeg-bloom-alerts", "anonymous"),
+    "story-submit": ("/stories/submit", "anonymous"),
 }
 
 
