@@ -22,6 +22,10 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 XSS = '<script>alert("x")</script><img src=x onerror="alert(1)">'
 
 
+def token_of(user):
+    return {"Authorization": helpers.call_action("api_token_create", user=user, name="pages")["token"]}
+
+
 def soup_of(response):
     return BeautifulSoup(response.body, "html.parser")
 
@@ -98,15 +102,49 @@ class TestStoryPage:
         with pytest.raises(tk.ValidationError) as refused:
             story(people["org"], "links", app_url="javascript:alert(1)")
         assert "app_url" in refused.value.error_dict
-        sysadmin = {"REMOTE_USER": "user-sysadmin"}
-        for url, environ in (("/story/attack", {}), ("/stories", {}), ("/", {}), ("/stories/feed.atom", {}),
+        sysadmin = token_of("user-sysadmin")
+        for url, headers in (("/story/attack", {}), ("/stories", {}), ("/", {}), ("/stories/feed.atom", {}),
                              (f"/story/{submitted}", sysadmin)):
-            body = app.get(url, extra_environ=environ).body
+            body = app.get(url, headers=headers, status=200).body
             soup = BeautifulSoup(body, "html.parser")
             assert not [s for s in soup.find_all("script") if "alert" in s.text], url
             assert not soup.find_all(attrs={"onerror": True}), url
             assert '<script>alert("x")' not in body, url
         assert "&lt;script&gt;" in app.get("/story/attack").body
+
+
+class TestPublisherForm:
+    def test_editor_writes_a_draft_with_datasets_and_moderation_buttons(self, people, app):
+        dataset(people["org"], "tides")
+        dataset(people["org"], "rain")
+        editor = token_of("user-editor")
+        form = {"title_translated-en": "Form story", "title_translated-fr": "Récit du formulaire",
+                "name": "form-story", "notes_translated-en": "Summary.", "notes_translated-fr": "Résumé.",
+                "story_body-en": "Body.", "story_body-fr": "Corps.", "owner_org": people["org"]["id"],
+                "private": "False", "featured": "true", "datasets": "tides", "save": ""}
+        app.post("/story/new", data=form, headers=editor, status=200)
+        shown = helpers.call_action("story_show", id="form-story")
+        assert (shown["workflow_state"], shown["private"], shown["featured"]) == ("draft", True, False)
+        assert [d["name"] for d in shown["datasets"]["results"]] == ["tides"]
+        edit = soup_of(app.get("/story/edit/form-story", headers=editor))
+        assert edit.find(id="field-datasets").text.strip() == "tides"
+        app.post("/story/edit/form-story", data=dict(form, datasets="rain\ntides"), headers=editor, status=200)
+        shown = helpers.call_action("story_show", id="form-story")
+        assert [d["name"] for d in shown["datasets"]["results"]] == ["rain", "tides"]
+
+        page = soup_of(app.get("/story/form-story", headers=editor))
+        assert [b["value"] for b in page.select(".pc-story-workflow button")] == ["submit"]
+        app.post("/story/form-story/workflow", data={"action": "submit"}, headers=editor, status=200)
+        assert helpers.call_action("story_show", id="form-story")["workflow_state"] == "submitted"
+        assert soup_of(app.get("/story/form-story", headers=editor)).select(".pc-story-workflow button") == []
+        app.post("/story/form-story/workflow", data={"action": "publish"}, headers=editor, status=403)
+        moderator = token_of("user-moderator")
+        page = soup_of(app.get("/story/form-story", headers=moderator))
+        assert [b["value"] for b in page.select(".pc-story-workflow button")] == ["publish"]
+        app.post("/story/form-story/workflow", data={"action": "publish"}, headers=moderator, status=200)
+        assert helpers.call_action("story_show", id="form-story")["workflow_state"] == "published"
+        refused = app.post("/story/form-story/workflow", data={"action": "submit"}, headers=moderator, status=200)
+        assert "Only a draft story can be submitted; this story is published" in refused.body
 
 
 class TestFeed:

@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.pancanadian.stories import logic, model, search
+from ckanext.pancanadian.stories import logic, model, search, workflow
 
 
 def _page_number(argument):
@@ -76,6 +76,17 @@ def story_share_links(title, url):
     ]
 
 
+def story_workflow_actions(story_id):
+    """The workflow buttons the current user may press on a story page: (action, label)."""
+    state = logic.workflow_state(story_id)
+    labels = {"submit": tk._("Submit for moderation"), "publish": tk._("Publish"), "archive": tk._("Archive")}
+    actions = []
+    for action, (sources, _target) in workflow.TRANSITIONS.items():
+        if state in sources and tk.h.check_access(f"story_{action}", {"id": story_id}):
+            actions.append((action, labels[action]))
+    return actions
+
+
 def story_facet_titles():
     return search.facet_titles()
 
@@ -91,4 +102,5 @@ def all_helpers():
         "pancanadian_is_story_moderator": is_story_moderator,
         "pancanadian_story_share_links": story_share_links,
         "pancanadian_story_facet_titles": story_facet_titles,
+        "pancanadian_story_workflow_actions": story_workflow_actions,
     }

@@ -83,6 +83,29 @@ def submit():
         "data": data, "errors": errors, "honeypot": submission.HONEYPOT_FIELD}), status
 
 
+WORKFLOW_ACTIONS = ("submit", "publish", "archive")
+
+
+@stories.route("/story/<id>/workflow", methods=["POST"])
+def workflow(id):
+    """A workflow button of the story page: submit, publish or archive."""
+    action = tk.request.form.get("action")
+    if action not in WORKFLOW_ACTIONS:
+        return tk.abort(400, tk._("Unknown story action"))
+    try:
+        result = tk.get_action(f"story_{action}")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Story not found"))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to change this story"))
+    except tk.ValidationError as invalid:
+        for messages in invalid.error_dict.values():
+            tk.h.flash_error(" ".join(str(message) for message in messages))
+        return tk.redirect_to("story.read", id=id)
+    tk.h.flash_success(tk.h.pancanadian_story_state_label(result["workflow_state"]))
+    return tk.redirect_to("story.read", id=result["name"])
+
+
 @stories.route("/stories/feed.atom")
 def feed():
     """The latest published stories, in the reader's language (?lang=fr for French)."""
