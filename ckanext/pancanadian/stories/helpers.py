@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.pancanadian.stories import logic, model, search, workflow
+from ckanext.pancanadian.stories import logic, model, workflow
 
 
 def _page_number(argument):
@@ -61,12 +61,8 @@ def story_dataset_names(story_id):
     return "\n".join(row["name"] for row in rows)
 
 
-def is_story_moderator():
-    return logic.is_moderator(tk.g.user)
-
-
 def story_share_links(title, url):
-    """Share links that need no script or tracker: email, Mastodon-less plain services."""
+    """Share links that are plain addresses: no script, no tracker loaded by the page."""
     text, link = quote(title), quote(url, safe="")
     return [
         {"label": tk._("Email"), "url": f"mailto:?subject={text}&body={link}"},
@@ -87,10 +83,6 @@ def story_workflow_actions(story_id):
     return actions
 
 
-def story_facet_titles():
-    return search.facet_titles()
-
-
 def all_helpers():
     return {
         "pancanadian_story_datasets": story_datasets,
@@ -99,8 +91,6 @@ def all_helpers():
         "pancanadian_story_state": story_state,
         "pancanadian_story_state_label": story_state_label,
         "pancanadian_story_dataset_names": story_dataset_names,
-        "pancanadian_is_story_moderator": is_story_moderator,
         "pancanadian_story_share_links": story_share_links,
-        "pancanadian_story_facet_titles": story_facet_titles,
         "pancanadian_story_workflow_actions": story_workflow_actions,
     }

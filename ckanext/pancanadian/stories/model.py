@@ -47,25 +47,11 @@ def now():
     return datetime.datetime.utcnow()
 
 
-def available():
-    """Whether the plugin's migration ran (asked each time, one catalogue query)."""
-    return sa.inspect(model.Session.connection()).has_table(story_table.name)
-
-
 def get(story_id):
     """The workflow row of a story as a dict, or None."""
     row = model.Session.execute(
         sa.select(story_table).where(story_table.c.package_id == story_id)).mappings().first()
     return dict(row) if row else None
-
-
-def states(story_ids):
-    """{story_id: workflow_state} of many stories in one query."""
-    if not story_ids:
-        return {}
-    rows = model.Session.execute(sa.select(story_table.c.package_id, story_table.c.workflow_state)
-                                 .where(story_table.c.package_id.in_(list(story_ids))))
-    return dict(rows.all())
 
 
 def save(story_id, **values):

@@ -14,10 +14,6 @@ from ckanext.pancanadian.stories import cli, helpers, logic, model, search, vali
 STORY_TYPE = logic.STORY_TYPE
 
 
-def _validated_dataset_ids(context):
-    return logic.validated_dataset_ids(context)
-
-
 class StoriesPlugin(PancanadianPluginMixin, p.SingletonPlugin):
     p.implements(p.ITranslation)
     p.implements(p.IConfigDeclaration)
@@ -76,4 +72,4 @@ class StoriesPlugin(PancanadianPluginMixin, p.SingletonPlugin):
         if pkg_dict.get("type") == STORY_TYPE:
             model.save(pkg_dict["id"], **(context.pop(logic.WORKFLOW_CONTEXT_KEY, None)
                                           or {"workflow_state": model.DRAFT}))
-            model.replace_links(pkg_dict["id"], _validated_dataset_ids(context) or [])
+            model.replace_links(pkg_dict["id"], logic.validated_dataset_ids(context) or [])
