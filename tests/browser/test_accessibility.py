@@ -28,6 +28,7 @@ PAGES = {
     "stories": ("/stories", "anonymous"),
     "story": ("/story/lake-winnipeg-bloom-alerts", "anonymous"),
     "story-submit": ("/stories/submit", "anonymous"),
+    "stories-moderation": ("/stories/moderation", "admin"),
 }
 
 

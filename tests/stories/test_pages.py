@@ -149,6 +149,20 @@ class TestPublisherForm:
         assert "Only a draft story can be submitted; this story is published" in refused.body
 
 
+def test_moderation_queue_page(people, app):
+    story(people["org"], "waiting")
+    helpers.call_action("story_submit", id="waiting")
+    story(people["org"], "still-draft")
+    app.get("/stories/moderation", headers=token_of("user-editor"), status=403)
+    assert soup_of(app.get("/stories", headers=token_of("user-editor"))).find("a", href="/stories/moderation") is None
+    assert soup_of(app.get("/stories", headers=token_of("user-moderator"))).find("a", href="/stories/moderation")
+    page = soup_of(app.get("/stories/moderation", headers=token_of("user-moderator")))
+    assert [a["href"] for a in page.select(".pc-story-item a")] == ["/story/waiting"]
+    assert "1 story is waiting for moderation." in page.text
+    french = soup_of(app.get("/fr/stories/moderation", headers=token_of("user-sysadmin")))
+    assert french.find("h1").text == "Récits à modérer"
+
+
 class TestFeed:
     def test_atom_feed_lists_published_stories(self, people, app):
         org = people["org"]

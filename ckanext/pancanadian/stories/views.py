@@ -83,6 +83,24 @@ def submit():
         "data": data, "errors": errors, "honeypot": submission.HONEYPOT_FIELD}), status
 
 
+@stories.route("/stories/moderation")
+def moderation():
+    """The moderators' queue: stories submitted for moderation, oldest first."""
+    try:
+        page = max(1, int(tk.request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    try:
+        queue = tk.get_action("story_list")(_context(), {
+            "workflow_state": "submitted", "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only story moderators see the moderation queue"))
+    shown = [tk.get_action("package_show")({"ignore_auth": True}, {"id": name}) for name in queue["results"]]
+    return tk.render("pancanadian/stories/moderation.html", {
+        "stories": shown, "count": queue["count"], "page": page,
+        "pages": max(1, math.ceil(queue["count"] / PAGE_SIZE))})
+
+
 WORKFLOW_ACTIONS = ("submit", "publish", "archive")
 
 
