@@ -88,6 +88,7 @@ class TestWorkflow:
         shown = helpers.call_action("story_show", context=as_user(""), id=created["id"])
         assert (shown["workflow_state"], shown["private"]) == ("published", False)
         assert shown["published_at"]
+        assert shown["story_date"] == shown["published_at"][:10]
         helpers.call_action("story_archive", context=dict(moderator), id=created["id"])
         assert model.Package.get(created["id"]).private is True
         with pytest.raises(tk.NotAuthorized):
@@ -127,6 +128,11 @@ class TestWorkflow:
         helpers.call_action("story_update", context=as_user("user-moderator"),
                             **dict(STORY, id=created["id"], name=created["name"], featured=True))
         assert helpers.call_action("story_show", id=created["id"])["featured"] is True
+
+    def test_a_given_publication_date_is_kept(self, people):
+        created = story(people["org"], story_date="2024-05-01")
+        shown = publish(created["name"]) and helpers.call_action("story_show", id=created["id"])
+        assert shown["story_date"] == "2024-05-01"
 
     def test_publication_needs_both_languages(self, people):
         created = story(people["org"], title_translated={"en": "Only English"})

@@ -251,8 +251,12 @@ def _transition(context, data_dict, action):
         values["submitted_at"] = model.now()
     if target == model.PUBLISHED and not row.get("published_at"):
         values["published_at"] = model.now()
+    patch = {"id": story.id}
+    if target == model.PUBLISHED and not (story.extras or {}).get("story_date"):
+        # The story's publication date, unless its editors gave one.
+        patch["story_date"] = model.now().date().isoformat()
     patch_context = {"user": context.get("user"), "ignore_auth": True, WORKFLOW_CONTEXT_KEY: values}
-    tk.get_action("package_patch")(patch_context, {"id": story.id})
+    tk.get_action("package_patch")(patch_context, patch)
     return {"id": story.id, "name": story.name, "workflow_state": target}
 
 
