@@ -130,6 +130,8 @@ class TestPublisherForm:
         assert edit.find(id="field-datasets").text.strip() == "tides"
         assert edit.find(id="field-private") is None and edit.find(id="story-visibility-note")
         assert edit.find(id="field-organizations")
+        assert edit.find(id="field-featured") is None
+        assert soup_of(app.get("/story/edit/form-story", headers=token_of("user-moderator"))).find(id="field-featured")
         app.post("/story/edit/form-story", data=dict(form, datasets="rain\ntides"), headers=editor, status=200)
         shown = helpers.call_action("story_show", id="form-story")
         assert [d["name"] for d in shown["datasets"]["results"]] == ["rain", "tides"]
