@@ -50,6 +50,15 @@ class TestListing:
         assert [a["href"] for a in french.select(".pc-story-item a")] == ["/fr/story/coast"]
         assert "Colombie-Britannique (1)" in [a.text.strip() for a in french.select(".pc-story-facets a")]
 
+    def test_odd_parameters_are_not_errors(self, people, app):
+        for query in ('page=abc&sort=zzz', 'province_territory=%22%5C%29', 'q=%22unclosed', 'page=-3'):
+            assert app.get(f"/stories?{query}", status=200)
+        refused = app.get("/stories?q=%7B%21lucene%7Dtitle%3A*", status=400)
+        assert "This search could not be run." in refused.body
+        assert app.get("/stories/feed.atom?lang=xx", status=200).headers["Content-Type"].startswith("application/atom")
+        app.post("/story/nowhere/workflow", data={"action": "publish"}, status=404)
+        app.post("/story/nowhere/workflow", data={"action": "delete"}, status=400)
+
     def test_dataset_facet_and_home_page_featured(self, people, app):
         org = people["org"]
         dataset(org, "tides", title_translated={"en": "Tide gauges", "fr": "Marégraphes"})

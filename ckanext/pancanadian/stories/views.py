@@ -7,6 +7,7 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError, SearchQueryError
 
 from ckanext.pancanadian.bilingual import values
 from ckanext.pancanadian.bilingual.helpers import reader_language
@@ -44,10 +45,17 @@ def index():
     selected = [(name, value) for name, value in tk.request.args.items(multi=True)
                 if name in search.FACET_FIELDS and value]
     fq = " ".join(f"+{name}:{_escape_term(value)}" for name, value in selected)
-    result = tk.get_action("story_search")(_context(), {
-        "q": query, "fq": fq, "rows": PAGE_SIZE, "start": (page - 1) * PAGE_SIZE,
-        "sort": SORTS.get(sort, SORTS["recent"]), "facet.field": list(search.FACET_FIELDS),
-        "facet.limit": 20})
+    query_error, status = None, 200
+    try:
+        result = tk.get_action("story_search")(_context(), {
+            "q": query, "fq": fq, "rows": PAGE_SIZE, "start": (page - 1) * PAGE_SIZE,
+            "sort": SORTS.get(sort, SORTS["recent"]), "facet.field": list(search.FACET_FIELDS),
+            "facet.limit": 20})
+    except (SearchError, SearchQueryError, tk.ValidationError):
+        # A query Solr or CKAN refuses (local parameters, unbalanced syntax) is the reader's
+        # to fix, not a server error.
+        result = {"count": 0, "results": [], "search_facets": {}}
+        query_error, status = tk._("This search could not be run. Check its spelling or remove special characters."), 400
 
     page_args = [(k, v) for k, v in tk.request.args.items(multi=True) if k != "page"]
     page_base = tk.h.url_for("pancanadian_stories.index") + ("?" + urlencode(page_args) if page_args else "")
@@ -62,7 +70,8 @@ def index():
     return tk.render("pancanadian/stories/index.html", {
         "query": query, "sort": sort, "result": result, "selected": selected, "page": page,
         "pages": max(1, math.ceil(result["count"] / PAGE_SIZE)), "page_base": page_base,
-        "facet_url": facet_url, "facet_titles": search.facet_titles(), "facet_fields": search.FACET_FIELDS})
+        "facet_url": facet_url, "facet_titles": search.facet_titles(), "facet_fields": search.FACET_FIELDS,
+        "query_error": query_error}), status
 
 
 @stories.route("/stories/submit", methods=["GET", "POST"])
