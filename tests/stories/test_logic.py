@@ -127,7 +127,12 @@ class TestWorkflow:
         assert helpers.call_action("story_show", id=created["id"])["featured"] is False
         helpers.call_action("story_update", context=as_user("user-moderator"),
                             **dict(STORY, id=created["id"], name=created["name"], featured=True))
-        assert helpers.call_action("story_show", id=created["id"])["featured"] is True
+        shown = helpers.call_action("story_show", id=created["id"])
+        assert shown["featured"] is True
+        assert shown["owner_org"] == people["org"]["id"], "a moderator's edit must not move the story"
+        helpers.call_action("package_patch", context=as_user("user-moderator"), id=created["id"],
+                            owner_org=people["moderation"]["id"])
+        assert model.Package.get(created["id"]).owner_org == people["org"]["id"]
 
     def test_a_given_publication_date_is_kept(self, people):
         created = story(people["org"], story_date="2024-05-01")

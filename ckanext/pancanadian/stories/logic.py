@@ -129,6 +129,11 @@ def package_update(next_action, context, data_dict):
     data_dict["type"] = STORY_TYPE
     # A story is always private until published, and a private package needs its organization.
     data_dict.setdefault("owner_org", existing.owner_org)
+    if existing.owner_org and not authz.has_user_permission_for_group_or_org(
+            existing.owner_org, context.get("user"), "update_dataset"):
+        # A moderator from outside the organization corrects the story but does not move it
+        # (the form only offers the moderator's own organizations).
+        data_dict["owner_org"] = existing.owner_org
     featured = tk.asbool((existing.extras or {}).get("featured", False))
     _force_workflow_fields(context, data_dict, workflow_state(existing.id), featured)
     result = next_action(context, data_dict)
