@@ -38,11 +38,12 @@ from tests.browser import support
 # The portal as `bin/stack demo` configures it, over test.ini: the demo content is written for
 # the pan-Canadian metadata profile. Services come from test.ini and the CKAN_* variables.
 PORTAL_OPTIONS = {
-    "ckan.plugins": "pancanadian_bilingual pancanadian_profile scheming_datasets scheming_organizations "
-                    "scheming_groups",
+    "ckan.plugins": "pancanadian_bilingual pancanadian_profile pancanadian_stories scheming_datasets "
+                    "scheming_organizations scheming_groups",
     "scheming.presets": "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
                         "ckanext.pancanadian.schemas:profile_presets.yaml",
-    "scheming.dataset_schemas": "ckanext.pancanadian.schemas:dataset.yaml",
+    "scheming.dataset_schemas": "ckanext.pancanadian.schemas:dataset.yaml ckanext.pancanadian.schemas:story.yaml",
+    "ckanext.pancanadian.stories.organization": "community-stories",
 }
 ADMIN_NAME = "browser-admin"
 ADMIN_PASSWORD = "browser-admin-2026"

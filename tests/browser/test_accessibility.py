@@ -30,6 +30,10 @@ PAGES = {
     "conformance-report-road-events": (f"/dataset/{ROAD}/resource/{{road_resource}}/conformance", "anonymous"),
     "dataset-new": ("/dataset/new", "admin"),
     "dataset-edit": (f"/dataset/edit/{WATER}", "admin"),
+    "stories": ("/stories", "anonymous"),
+    "story": ("/story/lake-winnipeg-bloom-alerts", "anonymous"),
+    "story-submit": ("/stories/submit", "anonymous"),
+    "stories-moderation": ("/stories/moderation", "admin"),
 }
 
 

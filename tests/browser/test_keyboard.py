@@ -9,14 +9,19 @@ the test follows the dataset schema as it grows. On the way:
   input is aria-invalid and aria-describedby its error text, and the error summary takes focus;
 - the dataset ends up published, in both languages, with its keywords and a resource.
 
-The story submission form (stories capability) does not exist yet, so it is not tested here."""
+The public story submission form gets the same walk: its errors announced, its honeypot never
+reached, the story sent for moderation."""
 import time
 
 import pytest
+import sqlalchemy as sa
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+import ckan.model as model
+
+from ckanext.pancanadian.stories.model import story_table
 from tests.browser import support
 
 MAX_TABS = 150
@@ -332,5 +337,44 @@ def test_publication_rule_error_is_announced_and_fixed_with_the_keyboard(lang, p
                      message=f"the update did not lead to the dataset page (at {driver.current_url})")
     assert not error_summary(driver), f"the update was refused: {error_summary(driver)}"
     assert portal.package_show(dataset)["title_translated"]["fr"] == french_title
+    assert not keyboard.invisible, "focus is not visible on: " + "; ".join(
+        f"{r['element']} (outline {r['outline']}; box-shadow {r['boxShadow']})" for r in keyboard.invisible)
+
+
+class PlainFormKeyboard(Keyboard):
+    """The walk on a form without CKAN's autocomplete widgets."""
+
+    def settle(self):
+        support.wait_for(self.driver, lambda d: d.execute_script("return document.readyState") == "complete")
+        self.driver.execute_script(NO_TRANSITIONS)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_story_submission_completed_with_the_keyboard_alone(lang, portal, browser, screenshots):
+    driver = browser
+    email = f"keyboard-{lang}@example.org"
+    keyboard = PlainFormKeyboard(driver)
+    keyboard.open(portal.page("/stories/submit", lang))
+    keyboard.tab_to("#story-submit")
+    keyboard.submit()
+    support.wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".error-explanation"),
+                     message="the empty form was not refused")
+    keyboard.settle()
+    assert_error_announced(keyboard, "field-submitter_name")
+
+    keyboard.complete("#story-submit", values={
+        "field-submitter_name": "Keyboard Citizen",
+        "field-submitter_email": email,
+        "field-title": "Typed with the keyboard",
+        "field-story": "I reused the lake data with the keyboard alone.",
+        "field-datasets": "water-quality-lake-winnipeg",
+    })
+    keyboard.submit()
+    support.wait_for(driver, lambda d: not d.find_elements(By.ID, "story-submit"),
+                     message="the story was not accepted")
+    support.screenshot(driver, screenshots, f"keyboard-story-submitted-{lang}")
+    assert not any("website" in stop for stop in keyboard.path), "the honeypot took keyboard focus"
+    row = model.Session.execute(sa.select(story_table).where(story_table.c.submitter_email == email)).mappings().one()
+    assert row["workflow_state"] == "submitted"
     assert not keyboard.invisible, "focus is not visible on: " + "; ".join(
         f"{r['element']} (outline {r['outline']}; box-shadow {r['boxShadow']})" for r in keyboard.invisible)

@@ -7,6 +7,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 
 CONTENT = os.path.join(os.path.dirname(__file__), "content.yaml")
+STORIES = os.path.join(os.path.dirname(__file__), "stories.yaml")
 FILES = os.path.join(os.path.dirname(__file__), "files")
 
 
@@ -55,3 +56,27 @@ def seed(admin, content=None):
         outcome = _upsert("package", dataset, context)
         _upsert_resources(dataset["name"], resources, context)
         yield f"dataset {dataset['name']}: {outcome}, {len(resources)} resource(s)"
+    if _stories_enabled():
+        yield from seed_stories(context, load_content(STORIES))
+
+
+def _stories_enabled():
+    try:
+        tk.get_action("story_create")
+    except KeyError:
+        return False
+    return True
+
+
+def seed_stories(context, content):
+    """The moderation organization, then each story, published through the workflow."""
+    for org in content["organizations"]:
+        yield f"organization {org['name']}: {_upsert('organization', org, context)}"
+    for story in content["stories"]:
+        outcome = _upsert("story", story, context)
+        state = tk.get_action("story_show")(dict(context), {"id": story["name"], "limit": 1})["workflow_state"]
+        if state == "draft":
+            tk.get_action("story_submit")(dict(context), {"id": story["name"]})
+        if state != "published":
+            tk.get_action("story_publish")(dict(context), {"id": story["name"]})
+        yield f"story {story['name']}: {outcome}, published"

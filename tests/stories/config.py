@@ -1,0 +1,16 @@
+"""ckan_config marks that enable the stories (with the bilingual dataset schema)."""
+import pytest
+
+PLUGINS = "pancanadian_bilingual pancanadian_stories scheming_datasets scheming_organizations scheming_groups"
+PRESETS = (
+    "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
+    "ckanext.pancanadian.schemas:profile_presets.yaml"
+)
+MODERATION_ORG = "community-stories"
+STORIES_CONFIG = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.ckan_config("scheming.presets", PRESETS),
+    pytest.mark.ckan_config("scheming.dataset_schemas",
+                            "ckanext.pancanadian.schemas:bilingual_dataset.yaml ckanext.pancanadian.schemas:story.yaml"),
+    pytest.mark.ckan_config("ckanext.pancanadian.stories.organization", MODERATION_ORG),
+]
