@@ -126,26 +126,23 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
         object_ids = []
         batch = []
         listed = 0
-        complete = False
+        failure = None
         try:
             for record in platform.iter_records(fetch_json, source):
                 batch.append(record)
                 if len(batch) >= GATHER_BATCH:
                     listed += self._gather_batch(job, source, platform, batch, object_ids)
                     batch = []
-            listed += self._gather_batch(job, source, platform, batch, object_ids)
-            complete = True
         except safe_http.FetchError as error:
-            model.Session.rollback()
-            HarvestGatherError.create(
-                tk._("The source could not be read ({reason}): {url}. Records listed before the failure "
-                     "are imported; nothing is withdrawn.").format(reason=error.reason, url=error.url), job)
+            failure = tk._("The source could not be read ({reason}): {url}.").format(reason=error.reason, url=error.url)
         except (ValueError, KeyError, TypeError) as error:
-            model.Session.rollback()
+            failure = tk._("The source answered with a malformed page ({error}).").format(error=error)
+        # Records of the pages read before a failure are real: they are imported all the same.
+        listed += self._gather_batch(job, source, platform, batch, object_ids)
+        if failure:
             HarvestGatherError.create(
-                tk._("The source answered with a malformed page ({error}). Records listed before it are "
-                     "imported; nothing is withdrawn.").format(error=error), job)
-        if complete:
+                failure + " " + tk._("Records listed before the failure are imported; nothing is withdrawn."), job)
+        else:
             object_ids.extend(self._gather_withdrawals(job, config, listed))
         log.info("federation gather of job %s: %d listed, %d objects", job.id, listed, len(object_ids))
         return object_ids
