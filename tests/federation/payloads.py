@@ -46,3 +46,18 @@ def search_page(records, params):
         matching = [record for record in matching if (record.get("organization") or {}).get("name") in names]
     return {"help": "package_search", "success": True,
             "result": {"count": len(matching), "sort": "id asc", "results": matching[:rows]}}
+
+
+def profile_dataset():
+    """A publisher's own dataset of the profile (not harvested)."""
+    return {
+        "title_translated": {"en": "Road works", "fr": "Travaux routiers"},
+        "notes_translated": {"en": "Road works in progress.", "fr": "Travaux routiers en cours."},
+        "keywords": {"en": ["roads"], "fr": ["routes"]},
+        "jurisdiction_level": "municipal",
+        "subject": ["transport"],
+        "frequency": "P1D",
+        "date_published": "2024-05-01",
+        "license_id": "OGL-Canada-2.0",
+        "contact_email": "open@example.org",
+    }
