@@ -10,9 +10,9 @@ from ckan.tests import factories, helpers
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError
 from ckanext.harvest.tests.lib import run_harvest_job
 
+from ckanext.pancanadian.federation import replay
 from ckanext.pancanadian.federation.platforms import ckan as ckan_platform
 from tests.federation import payloads
-from tests.federation.replay import ReplayServer
 from tests.profile.config import PRESETS
 
 PLUGINS = ("harvest scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual "
@@ -27,7 +27,7 @@ HARVEST_CONFIG = [
     pytest.mark.ckan_config("ckanext.pancanadian.http.read_timeout", "1"),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "migrated"),
 ]
-SEARCH = "/api/3/action/package_search"
+SEARCH = replay.CKAN_SEARCH
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ class Portal:
 
     def __init__(self, records):
         self.records = list(records)
-        self.server = ReplayServer({SEARCH: lambda params: payloads.search_page(self.records, params)})
+        self.server = replay.ReplayServer({SEARCH: lambda params: replay.ckan_search_page(self.records, params)})
 
     @property
     def url(self):

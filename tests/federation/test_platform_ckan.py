@@ -1,7 +1,7 @@
 """The CKAN platform module and the shared mapping on real recorded payloads (no services)."""
 import pytest
 
-from ckanext.pancanadian.federation import mapping, platforms
+from ckanext.pancanadian.federation import mapping, platforms, replay
 from ckanext.pancanadian.federation.platforms import ckan
 from tests.federation import payloads
 
@@ -20,7 +20,7 @@ def pager(records):
 
     def fetch_json(url, params=None):
         calls.append((url, dict(params or {})))
-        return payloads.search_page(records, params or {})
+        return replay.ckan_search_page(records, params or {})
 
     return fetch_json, calls
 

@@ -4,7 +4,7 @@ import click
 import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.cli import pancanadian
-from ckanext.pancanadian.federation import sources
+from ckanext.pancanadian.federation import demo, sources
 
 
 @pancanadian.group("federation")
@@ -29,6 +29,15 @@ def load(organization):
     except tk.ObjectNotFound:
         raise click.ClickException(tk._("No organization {name}").format(name=organization))
     for line in sources.load(registry.load_portals(), owner["id"], site_user):
+        click.echo(line)
+
+
+@federation_group.command("demo")
+@click.option("--fixtures", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder of recorded payloads (tests/fixtures in a checkout).")
+def demo_command(fixtures):
+    """Serve stand-in portals replaying recorded payloads and harvest them (idempotent)."""
+    for line in demo.run(fixtures):
         click.echo(line)
 
 

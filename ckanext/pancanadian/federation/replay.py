@@ -1,5 +1,6 @@
-"""A local stand-in portal for harvest tests: a threaded HTTP server driven by a route table,
-replaying real recorded payloads, with faults injected on demand.
+"""A local stand-in portal: a threaded HTTP server driven by a route table, replaying real
+recorded payloads, with faults injected on demand. Used by the harvest tests (faults) and by
+``ckan pancanadian federation demo`` (stand-in portals for a newcomer's federated search).
 
 Routes map a path to a handler ``handler(params) -> body`` (bytes, str, or a JSON-able object)
 or ``-> (status, headers, body)``; ``file_route(path)`` replays a recorded file byte for byte.
@@ -18,9 +19,31 @@ requests are answered normally, the next ``times`` get the fault):
 """
 import http.server
 import json
+import re
 import threading
 import time
 import urllib.parse
+
+CKAN_SEARCH = "/api/3/action/package_search"
+_AFTER = re.compile(r'id:\{"([^"]*)" TO \*\]')
+_ORGS = re.compile(r"organization:\(([^)]*)\)")
+
+
+def ckan_search_page(records, params):
+    """The package_search answer of a CKAN portal holding ``records`` for ``params`` (sorted by
+    id, keyset ``fq=id:{after TO *]``, organization filter)."""
+    rows = int(params.get("rows", 10))
+    fq = params.get("fq", "")
+    matching = sorted(records, key=lambda record: record["id"])
+    after = _AFTER.search(fq)
+    if after:
+        matching = [record for record in matching if record["id"] > after.group(1)]
+    orgs = _ORGS.search(fq)
+    if orgs:
+        names = set(json.loads(f"[{orgs.group(1).replace(' OR ', ',')}]"))
+        matching = [record for record in matching if (record.get("organization") or {}).get("name") in names]
+    return {"help": "package_search", "success": True,
+            "result": {"count": len(matching), "sort": "id asc", "results": matching[:rows]}}
 
 
 def file_route(path):
