@@ -25,6 +25,7 @@ PAGES = {
     "organizations": ("/organization/", "anonymous"),
     "dataset-new": ("/dataset/new", "admin"),
     "dataset-edit": (f"/dataset/edit/{WATER}", "admin"),
+    "federation-status": ("/federation/source/toronto-demo", "admin"),
 }
 
 

@@ -186,3 +186,13 @@ def test_content_hash_changes_with_record_and_source():
     assert first == mapping.content_hash(dict(record), dict(TORONTO))
     assert first != mapping.content_hash(dict(record, title="New"), TORONTO)
     assert first != mapping.content_hash(record, dict(TORONTO, default_licence="CC-BY-4.0"))
+
+
+def test_replay_search_pages_by_offset_and_filters_by_modification_date():
+    records = payloads.opencanada_records()
+    by_id = sorted(records, key=lambda record: record["id"])
+    page = replay.ckan_search_page(records, {"rows": "100", "start": "100"})["result"]
+    assert page["count"] == 127 and [r["id"] for r in page["results"]] == [r["id"] for r in by_id[100:]]
+    since = max(record["metadata_modified"] for record in records)
+    newest = replay.ckan_search_page(records, {"fq": f"metadata_modified:[{since}Z TO *]"})["result"]
+    assert [r["metadata_modified"] for r in newest["results"]] == [since] * newest["count"]

@@ -71,8 +71,9 @@ def _organization(user):
     return tk.get_action("organization_create")({"user": user}, dict(ORGANIZATION))["id"]
 
 
-def run(fixtures):
-    """Serve each stand-in, make it a harvest source and harvest it; yields report lines."""
+def run(fixtures, names=None):
+    """Serve each stand-in (or those ``names``), make it a harvest source and harvest it;
+    yields report lines."""
     user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     owner = _organization(user)
     # The stand-ins listen on 127.0.0.1: allowed for this command only, not in the site config.
@@ -80,6 +81,8 @@ def run(fixtures):
     tk.config["ckanext.pancanadian.http.allowed_hosts"] = list(allowed) + ["127.0.0.1"]
     try:
         for portal, routes in stand_ins(fixtures):
+            if names is not None and portal["name"] not in names:
+                continue
             with replay.ReplayServer(routes) as server:
                 yield from sources.load([dict(portal, url=server.url)], owner, user)
                 source = model.Package.get(portal["name"])

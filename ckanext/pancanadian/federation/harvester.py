@@ -244,7 +244,8 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
         digest = self._extra(harvest_object, HASH_KEY)
         modified = self._extra(harvest_object, MODIFIED_KEY) or None
 
-        owner_org = model.Package.get(source_id).owner_org if model.Package.get(source_id) else None
+        source_dataset = model.Package.get(source_id)
+        owner_org = source_dataset.owner_org if source_dataset is not None else None
         if not owner_org:
             self._object_error(harvest_object, tk._("The harvest source has no organization to publish under."))
             return False

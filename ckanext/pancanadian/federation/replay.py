@@ -27,12 +27,15 @@ import urllib.parse
 CKAN_SEARCH = "/api/3/action/package_search"
 _AFTER = re.compile(r'id:\{"([^"]*)" TO \*\]')
 _ORGS = re.compile(r"organization:\(([^)]*)\)")
+_SINCE = re.compile(r"metadata_modified:\[(\S+?)Z? TO \*\]")
 
 
 def ckan_search_page(records, params):
-    """The package_search answer of a CKAN portal holding ``records`` for ``params`` (sorted by
-    id, keyset ``fq=id:{after TO *]``, organization filter)."""
+    """The package_search answer of a CKAN portal holding ``records`` for ``params``: sorted by
+    id, keyset (``fq=id:{after TO *]``) or offset (``start``) paging, organization and
+    ``metadata_modified:[since TO *]`` filters."""
     rows = int(params.get("rows", 10))
+    start = int(params.get("start", 0))
     fq = params.get("fq", "")
     matching = sorted(records, key=lambda record: record["id"])
     after = _AFTER.search(fq)
@@ -42,8 +45,11 @@ def ckan_search_page(records, params):
     if orgs:
         names = set(json.loads(f"[{orgs.group(1).replace(' OR ', ',')}]"))
         matching = [record for record in matching if (record.get("organization") or {}).get("name") in names]
+    since = _SINCE.search(fq)
+    if since:
+        matching = [record for record in matching if record.get("metadata_modified", "") >= since.group(1)]
     return {"help": "package_search", "success": True,
-            "result": {"count": len(matching), "sort": "id asc", "results": matching[:rows]}}
+            "result": {"count": len(matching), "sort": "id asc", "results": matching[start:start + rows]}}
 
 
 def file_route(path):
