@@ -1,6 +1,4 @@
 """Full harvests of replayed CKAN portals on the real stack."""
-import pytest
-
 from ckan.tests import helpers
 
 from tests.federation import payloads

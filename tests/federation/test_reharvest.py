@@ -7,6 +7,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import helpers
 
+from ckanext.pancanadian.federation import records
 from tests.federation import payloads
 from tests.federation.conftest import HARVEST_CONFIG, Portal, harvested, make_source, report, run_job
 
@@ -96,8 +97,6 @@ def test_same_records_through_a_second_source_are_linked_not_duplicated(portal, 
     assert harvested("mirror") == {}
     assert len(harvested("opencanada")) == 30
     dataset = harvested("opencanada")[portal.records[0]["id"]]
-    from ckanext.pancanadian.federation import records
-
     assert records.linked_sources(dataset.id) == [{"harvest_source_id": mirror["id"], "remote_id": dataset.extras["remote_id"]}]
 
 

@@ -143,7 +143,7 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
             HarvestGatherError.create(
                 failure + " " + tk._("Records listed before the failure are imported; nothing is withdrawn."), job)
         else:
-            object_ids.extend(self._gather_withdrawals(job, config, listed))
+            object_ids.extend(self._gather_withdrawals(job, config))
         log.info("federation gather of job %s: %d listed, %d objects", job.id, listed, len(object_ids))
         return object_ids
 
@@ -180,7 +180,7 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
             model.Session.expunge(obj)
         return listed
 
-    def _gather_withdrawals(self, job, config, listed):
+    def _gather_withdrawals(self, job, config):
         """Delete objects for the active records this complete listing no longer holds, unless
         they are more than the source's max-delete fraction."""
         active = records.count_active(job.source_id)
