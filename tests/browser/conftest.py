@@ -31,6 +31,7 @@ from ckan.common import config
 from ckan.tests import helpers
 
 from ckanext.pancanadian.demo import seed
+from ckanext.pancanadian.federation import demo as federation_demo
 from ckanext.pancanadian.profile import jobs as profile_jobs
 
 from tests.browser import support
@@ -38,8 +39,8 @@ from tests.browser import support
 # The portal as `bin/stack demo` configures it, over test.ini: the demo content is written for
 # the pan-Canadian metadata profile. Services come from test.ini and the CKAN_* variables.
 PORTAL_OPTIONS = {
-    "ckan.plugins": "pancanadian_bilingual pancanadian_profile pancanadian_stories scheming_datasets "
-                    "scheming_organizations scheming_groups",
+    "ckan.plugins": "harvest pancanadian_bilingual pancanadian_profile pancanadian_stories pancanadian_federation "
+                    "pancanadian_ckan scheming_datasets scheming_organizations scheming_groups",
     "scheming.presets": "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
                         "ckanext.pancanadian.schemas:profile_presets.yaml",
     "scheming.dataset_schemas": "ckanext.pancanadian.schemas:dataset.yaml ckanext.pancanadian.schemas:story.yaml",
@@ -108,6 +109,8 @@ def _seed_demo_portal(reset_db, reset_index, migrate_db_for, storage, site_url):
         user.sysadmin = True
         model.repo.commit_and_remove()
         list(seed.seed(ADMIN_NAME))
+        # One harvested source (the Toronto stand-in, one dataset) for the federation pages.
+        list(federation_demo.run(pathlib.Path(__file__).resolve().parent.parent / "fixtures", names=["toronto-demo"]))
         content = seed.load_content()
         # `bin/stack demo` queues the conformance checks for its worker; here they run in-process.
         for dataset in content["datasets"]:

@@ -34,6 +34,7 @@ PAGES = {
     "story": ("/story/lake-winnipeg-bloom-alerts", "anonymous"),
     "story-submit": ("/stories/submit", "anonymous"),
     "stories-moderation": ("/stories/moderation", "admin"),
+    "federation-status": ("/federation/source/toronto-demo", "admin"),
 }
 
 

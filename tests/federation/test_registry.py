@@ -46,7 +46,7 @@ def test_shipped_registry_covers_the_canadian_portals():
     assert by_name["open-canada"] == {
         "name": "open-canada",
         "title": {"en": "Open Government Portal", "fr": "Portail du gouvernement ouvert"},
-        "url": "https://open.canada.ca/data/api/3/action/package_search",
+        "url": "https://open.canada.ca/data",
         "platform": "ckan",
         "jurisdiction_level": "federal",
         "province_territory": [],

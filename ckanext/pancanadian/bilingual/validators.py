@@ -97,7 +97,9 @@ def requirement_errors(field, schema, present, data, context):
     """Messages per missing language, or a message when nothing at all was given."""
     if not field.get("required"):
         return {}
-    required = form_languages(field, schema)
+    # Federation saves a monolingual source's records with only that language required: the
+    # other language stays empty rather than being copied (context set by the harvester).
+    required = context.get("pancanadian_required_languages") or form_languages(field, schema)
     lacking = _missing_languages(present, required, alternate_languages(field, schema))
     if not lacking:
         return {}

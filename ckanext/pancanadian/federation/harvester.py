@@ -1,0 +1,333 @@
+"""The federation harvester: one ckanext-harvest harvester per platform module.
+
+gather  streams the remote catalogue page by page (platforms/<name>.iter_records) through
+        safe_http, hashes each record, skips unchanged ones (records table), stores a harvest
+        object per new or changed record and, after a COMPLETE listing and the max-delete guard,
+        one per withdrawn record. It never raises: a failed listing is a gather error, the
+        records already listed are still imported, and nothing is withdrawn.
+fetch   nothing to do: the record was stored at gather.
+import  maps the record (platform to_package, then mapping.finalize) and saves it with
+        package_create / package_update, i.e. through the profile's validators; any failure is
+        an object error of that record only.
+"""
+import io
+import json
+import logging
+import urllib.parse
+import uuid
+
+import ckan.model as model
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckanext.harvest.interfaces import IHarvester
+from ckanext.harvest.model import HarvestGatherError, HarvestObject, HarvestObjectError, HarvestObjectExtra
+
+from ckanext.pancanadian.federation import mapping, platforms, records, source_config
+from ckanext.pancanadian.lib import safe_http
+from ckanext.pancanadian.lib.plugin_mixins import PancanadianPluginMixin
+
+log = logging.getLogger(__name__)
+
+GATHER_BATCH = 100
+STATUS_KEY = "pancanadian_status"
+HASH_KEY = "pancanadian_content_hash"
+MODIFIED_KEY = "pancanadian_remote_modified"
+DELETE = "delete"
+
+
+def fetch_json(url, params=None):
+    """Parsed JSON of ``url`` (with ``params``) through safe_http: FetchError on network or HTTP
+    failure, ValueError on a body that is not JSON."""
+    if params:
+        url = url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+    buffer = io.BytesIO()
+    safe_http.fetch_to_file(url, buffer, headers={"Accept": "application/json"})
+    return json.loads(buffer.getvalue().decode("utf-8"))
+
+
+def _site_user():
+    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+
+class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
+    """Base class; a subclass names its platform module in ``PLATFORM``."""
+
+    p.implements(p.ITranslation)
+    p.implements(p.IConfigDeclaration)
+    p.implements(p.IClick)
+    p.implements(IHarvester)
+
+    PLATFORM = None
+
+    @property
+    def platform(self):
+        return platforms.load(self.PLATFORM)
+
+    # ------------------------------------------------------------------ IHarvester
+    def info(self):
+        title = self.platform.TITLE
+        return {
+            "name": f"pancanadian_{self.PLATFORM}",
+            "title": tk._("{platform} (pan-Canadian federation)").format(platform=title.get("en")),
+            "description": tk._("Harvests a {platform} portal into the bilingual pan-Canadian profile.").format(
+                platform=title.get("en")),
+        }
+
+    def validate_config(self, config):
+        try:
+            parsed = source_config.parse(config)
+        except source_config.ConfigError as invalid:
+            raise ValueError(str(invalid)) from None
+        return json.dumps(parsed, ensure_ascii=False)
+
+    def get_original_url(self, harvest_object_id):
+        obj = HarvestObject.get(harvest_object_id)
+        if obj is None or not obj.package_id:
+            return None
+        package = model.Package.get(obj.package_id)
+        return (package.extras or {}).get("source_url") if package is not None else None
+
+    def gather_stage(self, harvest_job):
+        try:
+            return self._gather(harvest_job)
+        except Exception as error:  # a job must end: any fault becomes a gather error
+            model.Session.rollback()
+            log.exception("federation gather of job %s failed", harvest_job.id)
+            HarvestGatherError.create(tk._("Harvest stopped: {error}").format(error=error), harvest_job)
+            return self._job_object_ids(harvest_job)
+
+    def fetch_stage(self, harvest_object):
+        return True
+
+    def import_stage(self, harvest_object):
+        try:
+            return self._import(harvest_object)
+        except Exception as error:  # one bad record is an object error, never an aborted job
+            model.Session.rollback()
+            log.exception("federation import of object %s failed", harvest_object.id)
+            self._object_error(harvest_object, tk._("Import failed: {error}").format(error=error))
+            return False
+
+    # ------------------------------------------------------------------ gather
+    @staticmethod
+    def _job_object_ids(harvest_job):
+        return [row[0] for row in model.Session.query(HarvestObject.id).filter(
+            HarvestObject.harvest_job_id == harvest_job.id)]
+
+    def _gather(self, job):
+        harvest_source = job.source
+        try:
+            source = source_config.source_dict(harvest_source, self.PLATFORM)
+        except source_config.ConfigError as invalid:
+            HarvestGatherError.create(tk._("Invalid source configuration: {errors}").format(errors=invalid), job)
+            return []
+        config = source_config.parse(harvest_source.config)
+        platform = self.platform
+        object_ids = []
+        batch = []
+        listed = 0
+        failure = None
+        try:
+            for record in platform.iter_records(fetch_json, source):
+                batch.append(record)
+                if len(batch) >= GATHER_BATCH:
+                    listed += self._gather_batch(job, source, platform, batch, object_ids)
+                    batch = []
+        except safe_http.FetchError as error:
+            failure = tk._("The source could not be read ({reason}): {url}.").format(reason=error.reason, url=error.url)
+        except (ValueError, KeyError, TypeError) as error:
+            failure = tk._("The source answered with a malformed page ({error}).").format(error=error)
+        # Records of the pages read before a failure are real: they are imported all the same.
+        listed += self._gather_batch(job, source, platform, batch, object_ids)
+        if failure:
+            HarvestGatherError.create(
+                failure + " " + tk._("Records listed before the failure are imported; nothing is withdrawn."), job)
+        else:
+            object_ids.extend(self._gather_withdrawals(job, config))
+        log.info("federation gather of job %s: %d listed, %d objects", job.id, listed, len(object_ids))
+        return object_ids
+
+    def _gather_batch(self, job, source, platform, batch, object_ids):
+        """Store objects for the new and changed records of one page; returns how many distinct
+        records the page listed."""
+        if not batch:
+            return 0
+        by_id = {}
+        for record in batch:
+            by_id[platform.remote_id(record)] = record  # a record listed twice counts once
+        known = records.lookup(job.source_id, by_id)
+        listed = 0
+        created = []
+        for remote_id, record in by_id.items():
+            row = known.get(remote_id)
+            if row is not None and row["last_seen_job_id"] == job.id:
+                continue  # already listed on an earlier page of this run
+            listed += 1
+            digest = mapping.content_hash(record, source)
+            if row is not None and row["state"] == "active" and row["content_hash"] == digest:
+                continue
+            object_id = str(uuid.uuid4())
+            obj = HarvestObject(id=object_id, guid=remote_id, job=job, source=job.source,
+                                content=json.dumps(record, ensure_ascii=False))
+            obj.extras = [HarvestObjectExtra(key=HASH_KEY, value=digest),
+                          HarvestObjectExtra(key=MODIFIED_KEY, value=platform.remote_modified(record) or "")]
+            model.Session.add(obj)
+            created.append(obj)
+            object_ids.append(object_id)
+        records.mark_seen(job.source_id, list(by_id), job.id)
+        model.Session.commit()
+        for obj in created:  # keep the session (and memory) flat across pages
+            model.Session.expunge(obj)
+        return listed
+
+    def _gather_withdrawals(self, job, config):
+        """Delete objects for the active records this complete listing no longer holds, unless
+        they are more than the source's max-delete fraction."""
+        active = records.count_active(job.source_id)
+        unseen = records.count_unseen_active(job.source_id, job.id)
+        if not unseen:
+            return []
+        fraction = config["max_delete_fraction"]
+        if unseen > fraction * active:
+            HarvestGatherError.create(
+                tk._("Withdrawal stopped: this run would withdraw {count} of {total} datasets, more than "
+                     "the source's limit of {percent} %. Check the source; if the withdrawals are real, "
+                     "raise max_delete_fraction in the source configuration.").format(
+                    count=unseen, total=active, percent=round(fraction * 100, 1)), job)
+            return []
+        object_ids = []
+        for remote_id in list(records.unseen_active(job.source_id, job.id)):
+            object_id = str(uuid.uuid4())
+            obj = HarvestObject(id=object_id, guid=remote_id, job=job, source=job.source)
+            obj.extras = [HarvestObjectExtra(key=STATUS_KEY, value=DELETE)]
+            model.Session.add(obj)
+            object_ids.append(object_id)
+        model.Session.commit()
+        return object_ids
+
+    # ------------------------------------------------------------------ import
+    @staticmethod
+    def _extra(harvest_object, key):
+        return next((extra.value for extra in harvest_object.extras if extra.key == key), None)
+
+    @staticmethod
+    def _object_error(harvest_object, message):
+        HarvestObjectError.create(message, harvest_object, stage="Import")
+
+    @staticmethod
+    def _context(source):
+        context = {"user": _site_user(), "ignore_auth": True}
+        if source["language"] in ("en", "fr"):
+            # A monolingual source publishes its language only; the other stays empty.
+            context["pancanadian_required_languages"] = [source["language"]]
+        return context
+
+    def _make_current(self, harvest_object, package_id):
+        model.Session.query(HarvestObject).filter(
+            HarvestObject.harvest_source_id == harvest_object.harvest_source_id,
+            HarvestObject.guid == harvest_object.guid,
+            HarvestObject.id != harvest_object.id,
+        ).update({"current": False}, synchronize_session=False)
+        harvest_object.package_id = package_id
+        harvest_object.current = True
+        harvest_object.add()
+
+    def _import(self, harvest_object):
+        source_id = harvest_object.harvest_source_id
+        remote_id = harvest_object.guid
+        row = records.get(source_id, remote_id)
+        if self._extra(harvest_object, STATUS_KEY) == DELETE:
+            return self._withdraw(harvest_object, row)
+        harvest_source = harvest_object.source
+        source = source_config.source_dict(harvest_source, self.PLATFORM)
+        record = json.loads(harvest_object.content)
+        digest = self._extra(harvest_object, HASH_KEY)
+        modified = self._extra(harvest_object, MODIFIED_KEY) or None
+
+        source_dataset = model.Package.get(source_id)
+        owner_org = source_dataset.owner_org if source_dataset is not None else None
+        if not owner_org:
+            self._object_error(harvest_object, tk._("The harvest source has no organization to publish under."))
+            return False
+        try:
+            raw = self.platform.to_package(record, source)
+            known = set(model.Package.get_license_register().keys())
+            package = mapping.finalize(raw, source, owner_org=owner_org, known_licences=known)
+        except mapping.MappingError as refused:
+            self._object_error(harvest_object, str(refused))
+            return False
+
+        package_id = row["package_id"] if row and row["package_id"] else None
+        linked = bool(row and row["linked"])
+        if package_id is None:
+            primary = records.primary_elsewhere(source_id, remote_id)
+            if primary is not None:
+                # The same remote record through a second source: link it, never duplicate it.
+                records.save(source_id, remote_id, package_id=primary["package_id"], content_hash=digest,
+                             remote_modified=modified, state="active", linked=True)
+                self._make_current(harvest_object, primary["package_id"])
+                model.Session.commit()
+                return "unchanged"
+            existing = model.Package.get(package["name"])
+            package_id = existing.id if existing is not None else None
+        if linked:
+            records.save(source_id, remote_id, content_hash=digest, remote_modified=modified, state="active")
+            model.Session.commit()
+            return "unchanged"
+
+        context = self._context(source)
+        try:
+            if package_id:
+                saved = tk.get_action("package_update")(context, dict(package, id=package_id, state="active"))
+            else:
+                saved = tk.get_action("package_create")(context, package)
+        except tk.ValidationError as invalid:
+            model.Session.rollback()
+            self._object_error(harvest_object, tk._("Refused by the profile: {errors}").format(
+                errors=json.dumps(invalid.error_dict, ensure_ascii=False, default=str)))
+            return False
+        records.save(source_id, remote_id, package_id=saved["id"], content_hash=digest,
+                     remote_modified=modified, state="active", linked=False)
+        self._make_current(harvest_object, saved["id"])
+        model.Session.commit()
+        return True
+
+    def _withdraw(self, harvest_object, row):
+        """Withdrawn at the source: the dataset is deleted (state=deleted keeps its history)."""
+        source_id, remote_id = harvest_object.harvest_source_id, harvest_object.guid
+        if row is not None and row["package_id"] and not row["linked"]:
+            tk.get_action("package_delete")({"user": _site_user(), "ignore_auth": True}, {"id": row["package_id"]})
+        records.save(source_id, remote_id, state="deleted")
+        model.Session.query(HarvestObject).filter(
+            HarvestObject.harvest_source_id == source_id, HarvestObject.guid == remote_id,
+        ).update({"current": False}, synchronize_session=False)
+        if row is not None and row["package_id"]:
+            harvest_object.package_id = row["package_id"]
+        harvest_object.current = False
+        harvest_object.add()
+        model.Session.commit()
+        return True
+
+
+class CKANHarvester(FederationHarvester):
+    """pancanadian_ckan: CKAN portals (open.canada.ca-style bilingual or monolingual)."""
+
+    PLATFORM = "ckan"
+
+
+class DcatUsHarvester(FederationHarvester):
+    """pancanadian_dcat_us: ArcGIS Hub DCAT-US 1.1 feeds and data.json catalogues."""
+
+    PLATFORM = "dcat_us"
+
+
+class SocrataHarvester(FederationHarvester):
+    """pancanadian_socrata: Socrata portals through the Discovery API."""
+
+    PLATFORM = "socrata"
+
+
+class OdsHarvester(FederationHarvester):
+    """pancanadian_ods: OpenDataSoft portals through the Explore API v2.1 catalogue."""
+
+    PLATFORM = "ods"
