@@ -3,16 +3,11 @@
 Needs pancanadian_profile (and its schema). Results live in tables of their own: run
 ``ckan db upgrade -p pancanadian_quality``; score with ``ckan pancanadian quality scan``.
 """
-import logging
-
-import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.lib.plugin_mixins import PancanadianPluginMixin
 from ckanext.pancanadian.quality import cli, helpers, logic, scan, search, views
-
-log = logging.getLogger(__name__)
 
 
 class QualityPlugin(PancanadianPluginMixin, p.SingletonPlugin):
