@@ -31,6 +31,7 @@ from ckan.common import config
 from ckan.tests import helpers
 
 from ckanext.pancanadian.demo import seed
+from ckanext.pancanadian.quality import scan
 
 from tests.browser import support
 
@@ -38,7 +39,7 @@ from tests.browser import support
 # the pan-Canadian metadata profile. Services come from test.ini and the CKAN_* variables.
 PORTAL_OPTIONS = {
     "ckan.plugins": "scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual "
-                    "pancanadian_profile",
+                    "pancanadian_profile pancanadian_quality",
     "scheming.presets": "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
                         "ckanext.pancanadian.schemas:profile_presets.yaml",
     "scheming.dataset_schemas": "ckanext.pancanadian.schemas:dataset.yaml",
@@ -106,6 +107,7 @@ def _seed_demo_portal(reset_db, reset_index, migrate_db_for, storage, site_url):
         user.sysadmin = True
         model.repo.commit_and_remove()
         list(seed.seed(ADMIN_NAME))
+        scan.scan_batch(scan.select_package_ids())  # quality badges and dashboards with content
         content = seed.load_content()
         datasets = {
             d["name"]: helpers.call_action("package_show", id=d["name"]) for d in content["datasets"]

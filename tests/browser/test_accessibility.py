@@ -25,6 +25,9 @@ PAGES = {
     "organizations": ("/organization/", "anonymous"),
     "dataset-new": ("/dataset/new", "admin"),
     "dataset-edit": (f"/dataset/edit/{WATER}", "admin"),
+    "dataset-quality-checklist": (f"/dataset/{WATER}", "admin"),
+    "quality-organization": ("/organization/statistics-demo/quality", "anonymous"),
+    "quality-portal": ("/quality", "anonymous"),
 }
 
 
