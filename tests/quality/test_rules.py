@@ -264,3 +264,20 @@ def test_frequency_days(frequency, days):
 def test_inspect_sample(sample, complete, expected):
     facts = csv_sample.inspect(sample, complete)
     assert (facts["utf8"], facts["header"], facts["iso_dates"]) == expected
+
+
+def test_facts_from_a_conformance_report():
+    from ckanext.pancanadian.profile import standards
+
+    contracts = standards.get_standard("contracts")
+    clean = {"summary": {}, "errors": []}
+    assert csv_sample.from_report(clean, contracts) == {"utf8": True, "header": True, "iso_dates": True}
+    broken = {"summary": {"encoding-error": 1, "missing-column": 1, "type-error": 2}, "errors": [
+        {"code": "type-error", "column": "contract_value"},
+        {"code": "type-error", "column": "contract_date"},
+    ]}
+    assert csv_sample.from_report(broken, contracts) == {"utf8": False, "header": False, "iso_dates": False}
+    wrong_number_only = {"summary": {"type-error": 1}, "errors": [{"code": "type-error", "column": "contract_value"}]}
+    assert csv_sample.from_report(wrong_number_only, contracts)["iso_dates"] is True
+    unfetched = {"fetch_error": {"reason": "timeout"}}
+    assert csv_sample.from_report(unfetched, contracts) == {"utf8": None, "header": None, "iso_dates": None}

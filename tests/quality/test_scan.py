@@ -60,6 +60,20 @@ class TestLinkChecks:
         assert (summary["csv_datasets"], summary["csv_api_percent"]) == (1, 100)
 
 
+    def test_csv_of_a_standard_uses_the_conformance_report(self, server):
+        """A baby-names CSV missing a required column: a header row to the eye (the sample check
+        would pass it), not the standard's header to the profile's full check."""
+        Handler.files["/names.csv"] = ("text/csv", b"year,province_territory,first_name,count,rank\n"
+                                                   b"2023,MB,Olivia,120,1\n")
+        org = organization("names")
+        package = make_dataset("names", org, [resource(server + "/names.csv")], hvd_standard="baby-names",
+                               hvd_category="statistics", province_territory=["MB"])
+        run_jobs()  # the conformance check (and the scan queued on save, which may run before it)
+        scan_cli()
+        checks = checks_of(package["id"])
+        assert checks["csv_header"]["status"] == "fail" and checks["csv_utf8"]["status"] == "pass"
+
+
 class TestScanSelection:
     def test_harvested_records_by_source_and_org(self, server):
         ours, theirs = organization("ours"), organization("theirs")
