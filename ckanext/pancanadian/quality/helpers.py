@@ -1,24 +1,14 @@
-"""Template helpers of the quality plugin: a dataset's score and checklist, labels of ratings
-and dimensions in the reader's language, the search page's sort options."""
+"""Template helpers of the quality plugin: a dataset's score and checklist in the reader's
+language, the search page's sort options."""
 import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.quality import results, rules, search
 from ckanext.pancanadian.quality.search import localized
 
 
-
-
 def _context():
     user = tk.current_user
     return {"user": user.name if user.is_authenticated else "", "auth_user_obj": user}
-
-
-def pancanadian_quality_rating_label(rating_id):
-    return search.rating_label(rating_id)
-
-
-def pancanadian_quality_dimension_label(dimension_id):
-    return localized(rules.default_rule_set().dimensions.get(dimension_id, {"en": dimension_id}))
 
 
 def _resource_names(package):
@@ -87,7 +77,5 @@ def pancanadian_quality_sort_options():
 def all_helpers():
     return {
         "pancanadian_quality": pancanadian_quality,
-        "pancanadian_quality_rating_label": pancanadian_quality_rating_label,
-        "pancanadian_quality_dimension_label": pancanadian_quality_dimension_label,
         "pancanadian_quality_sort_options": pancanadian_quality_sort_options,
     }
