@@ -233,6 +233,7 @@ def test_malformed_rule_sets_are_refused():
         (lambda d: d["rules"].append(copy.deepcopy(d["rules"][0])), "repeated"),
         (lambda d: d["rules"][0].update(points=0), "points"),
         (lambda d: d["rules"][0]["advice"].pop("fr"), "advice"),
+        (lambda d: d["rules"][0]["title"].update({"keywords and more": None}), "title"),
         (lambda d: d["rules"][0].update(dimension="beauty"), "dimension"),
         (lambda d: d["ratings"].pop(), "min_percent 0"),
     ):
@@ -240,7 +241,7 @@ def test_malformed_rule_sets_are_refused():
         breaker(broken)
         with pytest.raises(rules.RuleSetError, match=message):
             rules.RuleSet(broken, formats)
-    assert good.rules
+    assert good.rule("both_languages")["title"]["en"].startswith("Title, description, keywords")
 
 
 @pytest.mark.parametrize("frequency, days", [("P1Y", 365.25), ("P1M", 30.44), ("P2W", 14), ("PT12H", 0.5),

@@ -59,8 +59,11 @@ class RuleSet:
             if not isinstance(rule.get("points"), (int, float)) or rule["points"] <= 0:
                 raise RuleSetError(f"{where}: points must be a positive number")
             for key in ("title", "advice"):
-                if not all((rule.get(key) or {}).get(lang) for lang in ("en", "fr")):
-                    raise RuleSetError(f"{where}: {key} needs en and fr")
+                texts = rule.get(key) or {}
+                # exactly en and fr: an unquoted comma in a YAML flow mapping makes extra keys
+                if set(texts) != {"en", "fr"} or not all(isinstance(texts[lang], str) and texts[lang]
+                                                         for lang in ("en", "fr")):
+                    raise RuleSetError(f"{where}: {key} needs en and fr texts, and nothing else")
             seen.add(rule["id"])
             self.rules.append(dict(rule, guideline=bool(rule.get("guideline")), params=rule.get("params") or {}))
         properties = formats.get("properties") or {}
