@@ -75,14 +75,26 @@ class TestDashboards:
         page = soup(app.get("/quality"))
         assert page.select_one("h1").get_text() == "Metadata quality across the portal"
         text = page.get_text(" ")
-        assert "https://data.example.ca" in text and "Published on this portal" in text
-        assert page.find("a", href="/quality/../organization/stats/quality") or page.find(
-            "a", href="/organization/stats/quality")
+        assert "Published on this portal" in text
+        link = page.find("a", string="https://data.example.ca")
+        assert link["href"].startswith("/quality?source=https") and "data.example.ca" in link["href"]
+        assert page.find("a", href="/organization/stats/quality")
         assert page.select("svg polyline") == []  # one day of history: no line, the table says it
         french = soup(app.get("/fr/quality"))
         assert french.select_one("h1").get_text() == "Qualité des métadonnées dans l’ensemble du portail"
         assert "Publiés sur ce portail" in french.get_text(" ")
         assert french.find("span", lang="fr", string="Bureau de la statistique")
+
+    def test_one_source_with_its_trend(self, app, scored):
+        page = soup(app.get("/quality", query_string={"source": "https://data.example.ca"}))
+        assert page.select_one("h1").get_text() == "Metadata quality of the datasets from https://data.example.ca"
+        figures = [dd.get_text() for dd in page.select("dl.pc-quality-figures dd")]
+        assert figures[0] == "1"
+        trend = page.select("table")[-1]
+        assert trend.caption.get_text().startswith("Average score and guideline conformance")
+        assert [td.get_text() for td in trend.select("tbody tr td")][0] == "1"
+        french = soup(app.get("/fr/quality", query_string={"source": "https://data.example.ca"}))
+        assert french.select_one("h1").get_text() == "Qualité des métadonnées des jeux de données de https://data.example.ca"
 
     def test_empty_dashboard_and_unknown_organization(self, app):
         assert "No dataset has been scored yet." in soup(app.get("/quality")).get_text()

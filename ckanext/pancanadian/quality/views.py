@@ -62,15 +62,16 @@ def organization_dashboard(id):
 
 @quality.route("/quality")
 def portal_dashboard():
-    summary = _summary({})
-    for row in summary["by_organization"]:
+    source = tk.request.args.get("source") or None
+    summary = _summary({"source_portal": source} if source else {})
+    for row in summary.get("by_organization", []):
         try:
             row["organization"] = tk.get_action("organization_show")(
                 _context(), {"id": row["key"], "include_datasets": False}) if row["key"] else None
         except (tk.ObjectNotFound, tk.NotAuthorized):
             row["organization"] = None
     return tk.render("pancanadian/quality/portal_dashboard.html", {
-        "summary": summary, "charts": _charts(summary), "trend_points": _trend_points(summary["trend"]),
+        "summary": summary, "source": source, "charts": _charts(summary), "trend_points": _trend_points(summary["trend"]),
     })
 
 
