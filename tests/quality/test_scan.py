@@ -2,6 +2,7 @@
 server (200, 404, timeout, redirect to a private address), CSV samples, stored results and
 history, the CLI with --org / --source, background jobs, actions and auth, search facet and sort."""
 import pytest
+import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.lib import jobs as ckan_jobs
@@ -123,6 +124,15 @@ class TestJobs:
         run_jobs()
         shown = helpers.call_action("quality_show", id=package["id"])
         assert shown["status"] == "scanned" and shown["rating"] in ("excellent", "good", "sufficient", "bad")
+
+    def test_job_before_the_migration_does_nothing(self, server):
+        org = organization("early")
+        package = make_dataset("early", org, [])
+        # as before `ckan db upgrade -p pancanadian_quality` (the next test's fixture migrates again)
+        model.Session.execute(sa.text("DROP TABLE pancanadian_quality_history, pancanadian_quality_result, "
+                                      "pancanadian_quality_alembic_version"))
+        model.Session.commit()
+        assert scan.scan_job([package["id"]]) == 0
 
     def test_quality_scan_action_queues_batches(self, server):
         org = organization("many")

@@ -178,7 +178,10 @@ def batches(package_ids, size=BATCH_SIZE):
 
 
 def scan_job(package_ids):
-    """Background job: score a batch of datasets."""
+    """Background job: score a batch of datasets (nothing before the plugin's migration ran)."""
+    if not results.available():
+        log.warning("quality: tables missing, run `ckan db upgrade -p pancanadian_quality`")
+        return 0
     scanned = scan_batch(package_ids)
     log.info("quality: scored %d of %d datasets", len(scanned), len(package_ids))
     return len(scanned)
