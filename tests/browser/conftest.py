@@ -33,6 +33,7 @@ from ckan.tests import helpers
 from ckanext.pancanadian.demo import seed
 from ckanext.pancanadian.federation import demo as federation_demo
 from ckanext.pancanadian.profile import jobs as profile_jobs
+from ckanext.pancanadian.quality import scan
 
 from tests.browser import support
 
@@ -40,7 +41,7 @@ from tests.browser import support
 # the pan-Canadian metadata profile. Services come from test.ini and the CKAN_* variables.
 PORTAL_OPTIONS = {
     "ckan.plugins": "harvest pancanadian_bilingual pancanadian_profile pancanadian_stories pancanadian_federation "
-                    "pancanadian_ckan scheming_datasets scheming_organizations scheming_groups",
+                    "pancanadian_ckan pancanadian_quality scheming_datasets scheming_organizations scheming_groups",
     "scheming.presets": "ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml "
                         "ckanext.pancanadian.schemas:profile_presets.yaml",
     "scheming.dataset_schemas": "ckanext.pancanadian.schemas:dataset.yaml ckanext.pancanadian.schemas:story.yaml",
@@ -111,6 +112,7 @@ def _seed_demo_portal(reset_db, reset_index, migrate_db_for, storage, site_url):
         list(seed.seed(ADMIN_NAME))
         # One harvested source (the Toronto stand-in, one dataset) for the federation pages.
         list(federation_demo.run(pathlib.Path(__file__).resolve().parent.parent / "fixtures", names=["toronto-demo"]))
+        scan.scan_batch(scan.select_package_ids())  # quality badges and dashboards with content
         content = seed.load_content()
         # `bin/stack demo` queues the conformance checks for its worker; here they run in-process.
         for dataset in content["datasets"]:

@@ -35,6 +35,9 @@ PAGES = {
     "story-submit": ("/stories/submit", "anonymous"),
     "stories-moderation": ("/stories/moderation", "admin"),
     "federation-status": ("/federation/source/toronto-demo", "admin"),
+    "dataset-quality-checklist": (f"/dataset/{WATER}", "admin"),
+    "quality-organization": ("/organization/statistics-demo/quality", "anonymous"),
+    "quality-portal": ("/quality", "anonymous"),
 }
 
 

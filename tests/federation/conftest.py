@@ -15,9 +15,9 @@ from ckanext.pancanadian.federation.platforms import ckan as ckan_platform
 from tests.federation import payloads
 from tests.profile.config import PRESETS
 
-PLUGINS = ("harvest scheming_datasets scheming_organizations scheming_groups pancanadian_bilingual "
-           "pancanadian_profile pancanadian_federation pancanadian_ckan pancanadian_dcat_us pancanadian_socrata "
-           "pancanadian_ods")
+PLUGINS = ("harvest pancanadian_bilingual pancanadian_profile pancanadian_federation pancanadian_ckan "
+           "pancanadian_dcat_us pancanadian_socrata pancanadian_ods scheming_datasets scheming_organizations "
+           "scheming_groups")
 HARVEST_CONFIG = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
     pytest.mark.ckan_config("scheming.presets", PRESETS),

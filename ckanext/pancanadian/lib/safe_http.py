@@ -14,6 +14,11 @@
   holding the address is listed in ``ckanext.pancanadian.http.allowed_hosts``; redirects are
   followed by hand (at most ``max_redirects``) and each hop is checked again.
 
+``probe(url, sample_bytes=0)`` answers "does this URL work?" cheaply, under the same rules: a
+HEAD request (then a GET with a ``Range`` header when the server refuses HEAD), or, with
+``sample_bytes``, a ranged GET that keeps at most that many bytes of the body (link checks and
+CSV sampling).
+
 Every failure raises ``FetchError`` whose ``reason`` is one of ``REASONS``.
 
 The connection goes to the address the check approved, not to a second DNS answer (a DNS server
@@ -227,29 +232,43 @@ def fetch_to_file(url, fileobj, *, session=None, sleep=time.sleep, headers=None,
     settings = settings_from_config(**options)
     http = session or requests.Session()
     request_headers = {"User-Agent": USER_AGENT, **(headers or {})}
+
+    start = fileobj.tell() if fileobj.seekable() else None
+    attempts = []
+
+    def attempt():
+        if attempts:  # a retry starts the file again
+            fileobj.seek(start)
+            fileobj.truncate()
+        attempts.append(url)
+        return _fetch_once(http, url, fileobj, settings, request_headers)
+
     try:
-        attempt = 0
-        while True:
-            try:
-                return _fetch_once(http, url, fileobj, settings, request_headers)
-            except FetchError as error:
-                retry_after = getattr(error, "retry_after", None)
-                retryable = error.reason in ("connection", "timeout") or error.status in _RETRY_STATUSES
-                if retry_after is not None and retry_after > settings["max_retry_after"]:
-                    error.reason = "rate-limited"
-                    raise
-                if not retryable or attempt >= settings["retries"]:
-                    if error.status == 429:
-                        error.reason = "rate-limited"
-                    raise
-                delay = retry_after if retry_after is not None else settings["backoff"] * (2 ** attempt)
-                attempt += 1
-                fileobj.seek(0)
-                fileobj.truncate()
-                sleep(delay)
+        return _with_retries(attempt, settings, sleep)
     finally:
         if session is None:
             http.close()
+
+
+def _with_retries(attempt_once, settings, sleep):
+    """Call ``attempt_once`` until it succeeds, retrying as the module docstring says."""
+    attempt = 0
+    while True:
+        try:
+            return attempt_once()
+        except FetchError as error:
+            retry_after = getattr(error, "retry_after", None)
+            retryable = error.reason in ("connection", "timeout") or error.status in _RETRY_STATUSES
+            if retry_after is not None and retry_after > settings["max_retry_after"]:
+                error.reason = "rate-limited"
+                raise
+            if not retryable or attempt >= settings["retries"]:
+                if error.status == 429:
+                    error.reason = "rate-limited"
+                raise
+            delay = retry_after if retry_after is not None else settings["backoff"] * (2 ** attempt)
+            attempt += 1
+            sleep(delay)
 
 
 def _fetch_once(http, url, fileobj, settings, headers):
@@ -293,3 +312,83 @@ def fetch_bytes(url, **options):
     buffer = io.BytesIO()
     fetch_to_file(url, buffer, **options)
     return buffer.getvalue()
+
+
+class Probe:
+    """What a probe learnt: final url, status, headers, ``size`` (the whole body's length when
+    the server said it, else None), ``sample`` (bytes kept) and ``complete`` (the sample is the
+    whole body)."""
+
+    def __init__(self, url, status, headers, size, sample, complete):
+        self.url = url
+        self.status = status
+        self.headers = headers
+        self.size = size
+        self.sample = sample
+        self.complete = complete
+
+
+def _total_size(response):
+    content_range = response.headers.get("Content-Range", "")
+    total = content_range.rsplit("/", 1)[-1] if "/" in content_range else ""
+    if response.status_code == 206:
+        return int(total) if total.isdigit() else None
+    declared = response.headers.get("Content-Length", "")
+    return int(declared) if declared.isdigit() else None
+
+
+def _probe_once(http, method, url, settings, headers, sample_bytes):
+    current = url
+    for _hop in range(settings["max_redirects"] + 1):
+        response = open_checked(http, method, current, settings, stream=True, headers=headers)
+        with response:
+            if response.status_code in _REDIRECTS and response.headers.get("Location"):
+                current = urllib.parse.urljoin(current, response.headers["Location"])
+                continue
+            if response.status_code >= 400:
+                error = FetchError("http-status", current, str(response.status_code),
+                                   status=response.status_code)
+                error.retry_after = _retry_after(response.headers.get("Retry-After"))
+                raise error
+            size = _total_size(response)
+            sample, complete = bytearray(), method == "GET"
+            if method == "GET":
+                try:
+                    for chunk in response.iter_content(min(CHUNK, max(sample_bytes, 1))):
+                        sample.extend(chunk)
+                        if len(sample) >= sample_bytes:
+                            # stopped early: complete only if the server said nothing is left
+                            complete = size is not None and len(sample) >= size
+                            break
+                except requests.exceptions.ConnectionError as error:
+                    reason = "timeout" if "timed out" in str(error).lower() else "connection"
+                    raise FetchError(reason, current, str(error)) from None
+                except requests.exceptions.RequestException as error:
+                    raise FetchError("connection", current, str(error)) from None
+            return Probe(current, response.status_code, dict(response.headers), size,
+                         bytes(sample[:sample_bytes]), complete)
+    raise FetchError("too-many-redirects", url)
+
+
+def probe(url, *, sample_bytes=0, session=None, sleep=time.sleep, **options):
+    """Check that ``url`` answers (HEAD, or a ranged GET keeping ``sample_bytes``); a ``Probe``.
+
+    Without ``sample_bytes`` a HEAD answered with an error is asked again with a one-byte GET:
+    many servers refuse HEAD (405, 403, 501) yet serve the file. ``FetchError`` on failure."""
+    settings = settings_from_config(**options)
+    http = session or requests.Session()
+    base_headers = {"User-Agent": USER_AGENT}
+    ranged = {**base_headers, "Range": f"bytes=0-{max(sample_bytes, 1) - 1}"}
+    try:
+        if not sample_bytes:
+            try:
+                return _with_retries(lambda: _probe_once(http, "HEAD", url, settings, base_headers, 0),
+                                     settings, sleep)
+            except FetchError as error:
+                if error.reason != "http-status" or error.status == 429:
+                    raise
+        return _with_retries(lambda: _probe_once(http, "GET", url, settings, ranged, sample_bytes),
+                             settings, sleep)
+    finally:
+        if session is None:
+            http.close()
