@@ -25,6 +25,8 @@ import sys
 import time
 import uuid
 
+from benchenv import log, service_env
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 FIXTURE = ROOT / "tests" / "fixtures" / "opencanada" / "opencanada-package_show-csa-list.json"
@@ -38,10 +40,6 @@ OURS = {
     "ckanext.pancanadian.http.allowed_hosts": "127.0.0.1",
 }
 STOCK = {"ckan.plugins": "harvest ckan_harvester"}
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
 
 
 def generated_records(count):
@@ -196,7 +194,6 @@ def main():
     if args.gather_rss:
         return gather_rss(args.gather_rss, args.url)
 
-    from bench.search_relevance import service_env
     from ckanext.pancanadian.federation import replay
 
     service_env()

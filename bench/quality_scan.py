@@ -35,6 +35,8 @@ import sys
 import time
 import uuid
 
+from benchenv import log, service_env
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -45,9 +47,6 @@ BAD_CSV = "Date;Station\n31/01/2024;Québec\n".encode("latin-1")
 PLUGINS = ("pancanadian_bilingual pancanadian_profile pancanadian_quality scheming_datasets "
            "scheming_organizations scheming_groups")
 
-
-def log(message):
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 # ------------------------------------------------------------------------- the file server
@@ -99,16 +98,6 @@ def serve(latency):
     httpd = QuietServer(("127.0.0.1", 0), FileServer)
     print(httpd.server_address[1], flush=True)
     httpd.serve_forever()
-
-
-# ---------------------------------------------------------------------------- environment
-def service_env():
-    """The service URLs bin/stack test exports, from the same port variables."""
-    pg, redis, solr = (os.environ.get(k, d) for k, d in
-                       (("PG_PORT", "5433"), ("REDIS_PORT", "6380"), ("SOLR_PORT", "8983")))
-    os.environ.setdefault("CKAN_SQLALCHEMY_URL", f"postgresql://ckan_default:pass@127.0.0.1:{pg}/ckan_test")
-    os.environ.setdefault("CKAN_SOLR_URL", f"http://127.0.0.1:{solr}/solr/ckan_test")
-    os.environ.setdefault("CKAN_REDIS_URL", f"redis://127.0.0.1:{redis}/1")
 
 
 def load_ckan(concurrency):

@@ -40,6 +40,8 @@ import urllib.request
 
 import yaml
 
+from benchenv import log, service_env
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 OURS, STOCK = "bench_ours", "bench_stock"
@@ -65,20 +67,6 @@ ANALYSIS_PAIRS = [
     ("text_en", "Societe", "Société"),
 ]
 
-
-def log(message):
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------------------- environment
-def service_env():
-    """The service URLs bin/stack test exports, from the same port variables."""
-    pg, redis, solr = (os.environ.get(k, d) for k, d in
-                       (("PG_PORT", "5433"), ("REDIS_PORT", "6380"), ("SOLR_PORT", "8983")))
-    os.environ.setdefault("CKAN_SQLALCHEMY_URL", f"postgresql://ckan_default:pass@127.0.0.1:{pg}/ckan_test")
-    os.environ.setdefault("CKAN_SOLR_URL", f"http://127.0.0.1:{solr}/solr/ckan_test")
-    os.environ.setdefault("CKAN_REDIS_URL", f"redis://127.0.0.1:{redis}/1")
-    return os.environ["CKAN_SOLR_URL"].rstrip("/").rsplit("/", 1)[0]
 
 
 # ---------------------------------------------------------------------------- Solr

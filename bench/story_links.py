@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 
+from benchenv import log, service_env
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PLUGINS = "pancanadian_bilingual pancanadian_stories scheming_datasets scheming_organizations scheming_groups"
 OPTIONS = {
@@ -32,18 +34,6 @@ OPTIONS = {
 ORG = "bench-story-links"
 PAGE_SIZE = 20
 
-
-def log(message):
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def service_env():
-    """The service URLs bin/stack test exports, from the same port variables."""
-    pg, redis, solr = (os.environ.get(k, d) for k, d in
-                       (("PG_PORT", "5433"), ("REDIS_PORT", "6380"), ("SOLR_PORT", "8983")))
-    os.environ.setdefault("CKAN_SQLALCHEMY_URL", f"postgresql://ckan_default:pass@127.0.0.1:{pg}/ckan_test")
-    os.environ.setdefault("CKAN_SOLR_URL", f"http://127.0.0.1:{solr}/solr/ckan_test")
-    os.environ.setdefault("CKAN_REDIS_URL", f"redis://127.0.0.1:{redis}/1")
 
 
 def load_ckan():

@@ -9,11 +9,18 @@ ckan config-tool "$CKAN_INI" \
   "ckan.plugins = ${CKAN_PLUGINS}" \
   "ckan.locale_default = en" \
   "ckan.locales_offered = en fr" \
-  "ckan.harvest.mq.type = redis"
+  "ckan.harvest.mq.type = redis" \
+  "scheming.presets = ckanext.scheming:presets.json ckanext.pancanadian.schemas:bilingual_presets.yaml ckanext.pancanadian.schemas:profile_presets.yaml" \
+  "scheming.dataset_schemas = ckanext.pancanadian.schemas:dataset.yaml ckanext.pancanadian.schemas:story.yaml" \
+  "scheming.organization_schemas = ckanext.pancanadian.schemas:organization.yaml" \
+  "scheming.group_schemas = ckanext.pancanadian.schemas:group.yaml" \
+  "ckanext.dcat.rdf.profiles = euro_dcat_ap_3 pancanadian" \
+  "ckanext.pancanadian.stories.organization = ${CKAN_STORIES_ORGANIZATION:-}"
 if [ "${CKAN_MIGRATE:-false}" = "true" ]; then
   ckan db init
-  ckan db upgrade -p activity
-  ckan db upgrade -p harvest
+  for plugin in activity harvest pancanadian_profile pancanadian_stories pancanadian_federation pancanadian_quality; do
+    ckan db upgrade -p "$plugin"
+  done
   ckan search-index check
 fi
 exec "$@"

@@ -57,3 +57,17 @@ def test_every_file_the_solr_schema_reads_is_mounted(compose, repo_root):
         covered = [target for target in mounts if name == target or name.startswith(target + "/")]
         assert covered, f"{name} is read by schema.xml but not mounted into the Solr container"
         assert (repo_root / "solr" / name).is_file(), name
+
+
+def test_compose_runs_the_demo_portals_plugins_and_their_migrations(compose, repo_root):
+    """Production enables what `bin/stack demo` enables (plus the DCAT endpoints), in the same
+    order, migrates every plugin that has tables, and runs the jobs worker."""
+    stack = (repo_root / "bin" / "stack").read_text()
+    demo_plugins = re.search(r'^DEMO_PLUGINS="([^"]+)"', stack, re.M).group(1).split()
+    production = compose["x-ckan"]["environment"]["CKAN_PLUGINS"].split()
+    assert demo_plugins[:2] == ["activity", "harvest"]
+    assert production == ["activity", "harvest", "dcat"] + demo_plugins[2:]
+    entrypoint = (repo_root / "docker" / "entrypoint.sh").read_text()
+    for plugin in re.findall(r"db upgrade -p (\w+)", stack):
+        assert plugin in entrypoint, f"{plugin} is migrated by bin/stack demo, not in production"
+    assert compose["services"]["jobs-worker"]["command"] == ["ckan", "jobs", "worker"]

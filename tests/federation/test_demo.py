@@ -16,9 +16,14 @@ def test_demo_harvests_the_stand_in_portals_once(repo_root, test_request_context
         lines = list(demo.run(fixtures))
     assert "open-canada-demo: 127 new, 0 updated, 0 withdrawn, 0 errors" in lines
     assert "toronto-demo: 1 new, 0 updated, 0 withdrawn, 0 errors" in lines
-    found = helpers.call_action("package_search", rows=0, **{"facet.field": '["source_portal"]'})
+    # Three of the Évian records have no description at all: refused by the profile.
+    assert "arcgis-hub-demo: 5 new, 0 updated, 0 withdrawn, 3 errors" in lines
+    assert "socrata-demo: 10 new, 0 updated, 0 withdrawn, 0 errors" in lines
+    assert "opendatasoft-demo: 2 new, 0 updated, 0 withdrawn, 0 errors" in lines
+    found = helpers.call_action("package_search", rows=0, **{"facet.field": '["source_portal", "federation_platform"]'})
     assert {item["name"]: item["count"] for item in found["search_facets"]["source_portal"]["items"]} == \
-        {"open-canada-demo": 127, "toronto-demo": 1}
+        {"open-canada-demo": 127, "toronto-demo": 1, "arcgis-hub-demo": 5, "socrata-demo": 10, "opendatasoft-demo": 2}
+    assert {item["name"] for item in found["search_facets"]["federation_platform"]["items"]} == {"ckan", "dcat_us", "socrata", "ods"}
     with test_request_context():
         again = list(demo.run(fixtures))
     assert "open-canada-demo: updated" in again

@@ -15,6 +15,9 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.pancanadian.federation import replay, sources, status
 
+HUB_FEED = "/api/feed/dcat-us/1.1.json"
+DISCOVERY = "/api/catalog/v1"
+ODS_LIST = "/api/explore/v2.1/catalog/datasets"
 ORGANIZATION = {"name": "federated-portals",
                 "title_translated": {"en": "Federated portals", "fr": "Portails fédérés"},
                 "description_translated": {"en": "Datasets harvested from other Canadian open-data portals.",
@@ -32,6 +35,11 @@ def stand_ins(fixtures):
     opencanada = [envelope["result"] for envelope in
                   _json(fixtures / "opencanada" / "opencanada-package_show-csa-list.json")]
     toronto = _json(fixtures / "federation" / "ckan" / "toronto-package_search-result-only.json")["results"]
+    hub = _json(fixtures / "federation" / "dcat" / "arcgishub-evian-dcat-us-1.1.json")
+    # The recorded Discovery answer is the first page of a larger catalogue: replayed as a whole one.
+    discovery = _json(fixtures / "federation" / "socrata" / "socrata-discovery-catalog-v1-categories.json")
+    ods_records = [_json(fixtures / "federation" / "ods" / f"vancouver-explore-v2.1-catalog-datasets-{name}.json")
+                   for name in ("public-trees", "property-tax-report")]
     return [
         ({"name": "open-canada-demo", "title": {"en": "Open Government Portal (stand-in)",
                                                 "fr": "Portail du gouvernement ouvert (substitut)"},
@@ -41,6 +49,24 @@ def stand_ins(fixtures):
                                             "fr": "Données ouvertes de la Ville de Toronto (substitut)"},
           "platform": "ckan", "jurisdiction_level": "municipal", "province_territory": ["ON"], "language": "en"},
          {replay.CKAN_SEARCH: lambda params: replay.ckan_search_page(toronto, params)}),
+        # The other platforms' recordings come from portals outside Canada (no Canadian one was
+        # recorded); their stand-ins are named for the platform and say where the data is from.
+        ({"name": "arcgis-hub-demo", "title": {"en": "ArcGIS Hub feed (stand-in, records of Évian-les-Bains)",
+                                               "fr": "Flux ArcGIS Hub (substitut, fiches d’Évian-les-Bains)"},
+          "platform": "dcat_us", "jurisdiction_level": "municipal", "province_territory": [], "language": "fr",
+          "default_subject": ["government_politics"], "path": HUB_FEED},
+         {HUB_FEED: lambda params: hub}),
+        ({"name": "socrata-demo", "title": {"en": "Socrata catalogue (stand-in, recorded Discovery API answer)",
+                                            "fr": "Catalogue Socrata (substitut, réponse enregistrée de l’API Discovery)"},
+          "platform": "socrata", "jurisdiction_level": "municipal", "province_territory": [], "language": "en",
+          "default_subject": ["government_politics"], "path": DISCOVERY + "?domains=data.calgary.ca"},
+         {DISCOVERY: lambda params: dict(discovery, resultSetSize=len(discovery["results"]))}),
+        ({"name": "opendatasoft-demo", "title": {"en": "OpenDataSoft catalogue (stand-in, records of Vancouver)",
+                                                 "fr": "Catalogue OpenDataSoft (substitut, fiches de Vancouver)"},
+          "platform": "ods", "jurisdiction_level": "municipal", "province_territory": ["BC"], "language": "en",
+          "default_licence": "OGL-Vancouver", "default_subject": ["government_politics"], "path": ODS_LIST},
+         {ODS_LIST: lambda params: {"total_count": len(ods_records),
+                                    "results": ods_records[int(params.get("offset", 0)):][:int(params.get("limit", 100))]}}),
     ]
 
 
@@ -84,7 +110,8 @@ def run(fixtures, names=None):
             if names is not None and portal["name"] not in names:
                 continue
             with replay.ReplayServer(routes) as server:
-                yield from sources.load([dict(portal, url=server.url)], owner, user)
+                entry = dict(portal, url=server.url + portal.get("path", ""))
+                yield from sources.load([entry], owner, user)
                 source = model.Package.get(portal["name"])
                 run_job(source.id, user)
                 shown = status.source_status(source.id)

@@ -4,7 +4,6 @@ a deterministic name, the owner organization and a content hash. Pure: no databa
 The result is then saved with package_create / package_update, i.e. through the profile's
 validators, exactly as a publisher's form is.
 """
-import datetime
 import hashlib
 import html
 import html.parser
@@ -12,7 +11,7 @@ import json
 import re
 import urllib.parse
 
-from ckanext.pancanadian.lib import packaging
+from ckanext.pancanadian.lib import packaging, vocabulary
 
 # Bump when the mapping changes what it produces: every record's hash changes with it, so the
 # next harvest updates every dataset once instead of skipping them as unchanged.
@@ -30,11 +29,6 @@ def _table(name):
         if name == "formats":
             _tables[name] = {str(k).lower(): v
                              for k, v in packaging.load_schema_data("formats.yaml")["aliases"].items()}
-        elif name == "aliases":
-            _tables[name] = {
-                section: {str(k).lower(): v for k, v in entries.items()}
-                for section, entries in packaging.load_schema_data("federation/aliases.yaml").items()
-            }
         else:
             presets = packaging.load_schema_data("profile_presets.yaml")["presets"]
             preset = next(p for p in presets if p["preset_name"] == name)
@@ -152,17 +146,16 @@ def frequency(raw):
     text = str(raw or "").strip()
     if text in FREQUENCY_KEYWORDS or _DURATION.match(text):
         return text
-    return _table("aliases")["frequencies"].get(text.lower(), "unknown")
+    return vocabulary.frequency(text) or "unknown"
 
 
 def subjects(raw):
     codes = _table("pc_subject")
-    aliases = _table("aliases")["subjects"]
+    terms = [str(term).strip() for term in raw] if isinstance(raw, list) else []
     found = []
-    for term in raw if isinstance(raw, list) else []:
-        text = str(term).strip()
-        code = text if text in codes else aliases.get(text.lower())
-        if code and code not in found:
+    for code in [term for term in terms if term in codes] + vocabulary.subjects(
+            [term for term in terms if term not in codes]):
+        if code not in found:
             found.append(code)
     return found
 
@@ -177,24 +170,17 @@ def resource_format(raw):
 
 
 def licence(raw, default, known):
-    """A licence id of the portal's list: the remote one, an alias of it, or the default."""
+    """A licence id of the portal's list: the remote one, one it names, or the default."""
     text = str(raw or "").strip()
     if text in known:
         return text
-    alias = _table("aliases")["licences"].get(text.lower())
-    return alias if alias in known else (default or "")
+    named = vocabulary.licence_id(text)
+    return named if named in known else (default or "")
 
 
 def iso_date(raw):
-    """YYYY-MM-DD from an ISO date or datetime (with a space or a T), else ""."""
-    text = str(raw or "").strip()
-    match = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$", text)
-    if not match:
-        return ""
-    try:
-        return datetime.date.fromisoformat(match.group(1)).isoformat()
-    except ValueError:
-        return ""
+    """YYYY-MM-DD from an ISO date or datetime, else ""."""
+    return vocabulary.iso_date(str(raw or "").strip()) or ""
 
 
 # --------------------------------------------------------------------------- identity

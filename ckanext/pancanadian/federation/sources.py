@@ -15,6 +15,9 @@ def source_fields(portal, owner_org):
         "province_territory": list(portal.get("province_territory") or []),
         "language": portal.get("language") or "bilingual",
     }
+    for optional in ("default_licence", "default_subject"):
+        if portal.get(optional):
+            config[optional] = portal[optional]
     title = portal.get("title") or {}
     if title.get("fr") and title.get("fr") != title.get("en"):
         config["title_fr"] = title["fr"]

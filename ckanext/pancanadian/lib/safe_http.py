@@ -271,38 +271,46 @@ def _with_retries(attempt_once, settings, sleep):
             sleep(delay)
 
 
-def _fetch_once(http, url, fileobj, settings, headers):
+def _open_final(http, method, url, settings, headers):
+    """(response, its URL) at the end of ``url``'s redirects, each hop checked again; a 4xx/5xx
+    answer raises ``FetchError``. The caller closes the response."""
     current = url
     for _hop in range(settings["max_redirects"] + 1):
-        response = open_checked(http, "GET", current, settings, stream=True, headers=headers)
-        with response:
-            if response.status_code in _REDIRECTS and response.headers.get("Location"):
-                current = urllib.parse.urljoin(current, response.headers["Location"])
-                continue
-            if response.status_code >= 400:
-                error = FetchError("http-status", current, str(response.status_code),
-                                   status=response.status_code)
-                error.retry_after = _retry_after(response.headers.get("Retry-After"))
-                raise error
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > settings["max_bytes"]:
-                raise FetchError("too-large", current, f"Content-Length {declared}")
-            size = 0
-            try:
-                for chunk in response.iter_content(CHUNK):
-                    size += len(chunk)
-                    if size > settings["max_bytes"]:
-                        raise FetchError("too-large", current, f"more than {settings['max_bytes']} bytes")
-                    fileobj.write(chunk)
-            except requests.exceptions.ConnectionError as error:
-                # requests wraps a read timeout while streaming in ConnectionError
-                reason = "timeout" if "timed out" in str(error).lower() else "connection"
-                raise FetchError(reason, current, str(error)) from None
-            except requests.exceptions.RequestException as error:
-                raise FetchError("connection", current, str(error)) from None
-            fileobj.flush()
-            return Fetched(current, response.status_code, dict(response.headers), size)
+        response = open_checked(http, method, current, settings, stream=True, headers=headers)
+        if response.status_code in _REDIRECTS and response.headers.get("Location"):
+            response.close()
+            current = urllib.parse.urljoin(current, response.headers["Location"])
+            continue
+        if response.status_code >= 400:
+            response.close()
+            error = FetchError("http-status", current, str(response.status_code), status=response.status_code)
+            error.retry_after = _retry_after(response.headers.get("Retry-After"))
+            raise error
+        return response, current
     raise FetchError("too-many-redirects", url)
+
+
+def _fetch_once(http, url, fileobj, settings, headers):
+    response, current = _open_final(http, "GET", url, settings, headers)
+    with response:
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > settings["max_bytes"]:
+            raise FetchError("too-large", current, f"Content-Length {declared}")
+        size = 0
+        try:
+            for chunk in response.iter_content(CHUNK):
+                size += len(chunk)
+                if size > settings["max_bytes"]:
+                    raise FetchError("too-large", current, f"more than {settings['max_bytes']} bytes")
+                fileobj.write(chunk)
+        except requests.exceptions.ConnectionError as error:
+            # requests wraps a read timeout while streaming in ConnectionError
+            reason = "timeout" if "timed out" in str(error).lower() else "connection"
+            raise FetchError(reason, current, str(error)) from None
+        except requests.exceptions.RequestException as error:
+            raise FetchError("connection", current, str(error)) from None
+        fileobj.flush()
+        return Fetched(current, response.status_code, dict(response.headers), size)
 
 
 def fetch_bytes(url, **options):
@@ -338,36 +346,25 @@ def _total_size(response):
 
 
 def _probe_once(http, method, url, settings, headers, sample_bytes):
-    current = url
-    for _hop in range(settings["max_redirects"] + 1):
-        response = open_checked(http, method, current, settings, stream=True, headers=headers)
-        with response:
-            if response.status_code in _REDIRECTS and response.headers.get("Location"):
-                current = urllib.parse.urljoin(current, response.headers["Location"])
-                continue
-            if response.status_code >= 400:
-                error = FetchError("http-status", current, str(response.status_code),
-                                   status=response.status_code)
-                error.retry_after = _retry_after(response.headers.get("Retry-After"))
-                raise error
-            size = _total_size(response)
-            sample, complete = bytearray(), method == "GET"
-            if method == "GET":
-                try:
-                    for chunk in response.iter_content(min(CHUNK, max(sample_bytes, 1))):
-                        sample.extend(chunk)
-                        if len(sample) >= sample_bytes:
-                            # stopped early: complete only if the server said nothing is left
-                            complete = size is not None and len(sample) >= size
-                            break
-                except requests.exceptions.ConnectionError as error:
-                    reason = "timeout" if "timed out" in str(error).lower() else "connection"
-                    raise FetchError(reason, current, str(error)) from None
-                except requests.exceptions.RequestException as error:
-                    raise FetchError("connection", current, str(error)) from None
-            return Probe(current, response.status_code, dict(response.headers), size,
-                         bytes(sample[:sample_bytes]), complete)
-    raise FetchError("too-many-redirects", url)
+    response, current = _open_final(http, method, url, settings, headers)
+    with response:
+        size = _total_size(response)
+        sample, complete = bytearray(), method == "GET"
+        if method == "GET":
+            try:
+                for chunk in response.iter_content(min(CHUNK, max(sample_bytes, 1))):
+                    sample.extend(chunk)
+                    if len(sample) >= sample_bytes:
+                        # stopped early: complete only if the server said nothing is left
+                        complete = size is not None and len(sample) >= size
+                        break
+            except requests.exceptions.ConnectionError as error:
+                reason = "timeout" if "timed out" in str(error).lower() else "connection"
+                raise FetchError(reason, current, str(error)) from None
+            except requests.exceptions.RequestException as error:
+                raise FetchError("connection", current, str(error)) from None
+        return Probe(current, response.status_code, dict(response.headers), size,
+                     bytes(sample[:sample_bytes]), complete)
 
 
 def probe(url, *, sample_bytes=0, session=None, sleep=time.sleep, **options):
