@@ -260,3 +260,16 @@ class TestSubmitterPrivacy:
         assert solr["count"] == 1 and "citizen@example.org" not in str(solr)
         assert "citizen@example.org" not in app.get(f"/story/{name}").body
         assert "citizen@example.org" not in app.get("/stories/feed.atom").body
+
+
+def test_an_organization_admins_bulk_make_public_does_not_publish_a_story(people):
+    """The organization page's bulk "Make public" goes through package_update, which keeps a
+    story private until a moderator publishes it."""
+    org, admin = people["org"], people["users"]["org_admin"]["name"]
+    draft = story(org, name="bulk-draft")
+    plain = dataset(org, "bulk-dataset", private=True)
+    helpers.call_action("bulk_update_public", context=as_user(admin), org_id=org["id"],
+                        datasets=[draft["id"], plain["id"]])
+    assert model.Package.get(draft["id"]).private is True
+    assert model.Package.get(plain["id"]).private is False
+    assert helpers.call_action("story_show", id="bulk-draft")["workflow_state"] == "draft"

@@ -164,14 +164,21 @@ def by_group(column_name):
 
 def trend(owner_org=None, source_portal=None, days=365):
     """Per day with scans in the last ``days``: [{day, count, average_percent,
-    conforming_percent}], oldest first (history rows: each scan of each dataset counts)."""
+    conforming_percent}], oldest first. ``count`` is the number of datasets scanned that day;
+    a dataset scanned several times in a day counts once, with its last result."""
     t = history_table
-    day = sa.func.date_trunc("day", t.c.checked_at).label("day")
+    day = sa.func.date_trunc("day", t.c.checked_at)
     since = now() - datetime.timedelta(days=days)
-    rows = model.Session.execute(_filtered(sa.select(
-        day, sa.func.count().label("count"), sa.func.avg(t.c.percent).label("average"),
-        sa.func.count().filter(t.c.conforming.is_(True)).label("conforming"),
-    ).where(t.c.checked_at >= since).group_by(day).order_by(day), t, owner_org, source_portal)).mappings()
+    latest = _filtered(
+        sa.select(t.c.package_id, day.label("day"), t.c.percent, t.c.conforming)
+        .distinct(t.c.package_id, day)
+        .where(t.c.checked_at >= since)
+        .order_by(t.c.package_id, day, t.c.checked_at.desc()),
+        t, owner_org, source_portal).subquery()
+    rows = model.Session.execute(sa.select(
+        latest.c.day, sa.func.count().label("count"), sa.func.avg(latest.c.percent).label("average"),
+        sa.func.count().filter(latest.c.conforming.is_(True)).label("conforming"),
+    ).group_by(latest.c.day).order_by(latest.c.day)).mappings()
     return [{"day": row["day"].date().isoformat(), "count": row["count"],
              "average_percent": round(float(row["average"])),
              "conforming_percent": round(100 * row["conforming"] / row["count"])} for row in rows]
