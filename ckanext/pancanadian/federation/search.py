@@ -3,7 +3,7 @@ with the source's title and the platform's name."""
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.pancanadian.bilingual.helpers import reader_language
+from ckanext.pancanadian.bilingual.helpers import fluent_text
 from ckanext.pancanadian.federation import platforms
 
 FACET_FIELDS = ("source_portal", "federation_platform")
@@ -49,8 +49,7 @@ def platform_title(name):
         title = platforms.load(name).TITLE
     except (ImportError, ValueError):
         return name
-    # Outside a request too (CLI, jobs search with facets): the reader's or the site's language.
-    return title.get(reader_language()) or title["en"]
+    return fluent_text(title)
 
 
 def portal_title(portal):

@@ -4,14 +4,14 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.federation import status
+from ckanext.pancanadian.lib import web
 
 federation = Blueprint("pancanadian_federation", __name__)
 
 
 @federation.route("/federation/source/<id>")
 def source_status(id):
-    user = tk.current_user
-    context = {"user": user.name if user.is_authenticated else "", "auth_user_obj": user}
+    context = web.user_context()
     try:
         source = tk.get_action("harvest_source_show")(dict(context), {"id": id})
         tk.check_access("harvest_source_update", dict(context), {"id": source["id"]})

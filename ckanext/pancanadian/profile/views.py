@@ -9,17 +9,12 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.bilingual import values
 from ckanext.pancanadian.bilingual.helpers import reader_language
-from ckanext.pancanadian.lib import languages
+from ckanext.pancanadian.lib import languages, web
 from ckanext.pancanadian.profile import combine, conformance, inventory, reports, standards
 
 profile = Blueprint("pancanadian_profile", __name__)
 
 DATASETS_SHOWN = 100
-
-
-def _context():
-    user = tk.current_user
-    return {"user": user.name if user.is_authenticated else "", "auth_user_obj": user}
 
 
 def _lang():
@@ -35,7 +30,7 @@ def _standard_or_404(standard_id):
 
 @profile.route("/inventory.csv")
 def inventory_csv():
-    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    context = web.user_context()
     return Response(
         stream_with_context(inventory.csv_lines(context)),
         mimetype="text/csv",
@@ -50,7 +45,7 @@ def _page_size():
 
 @profile.route("/dataset/<id>/resource/<resource_id>/conformance", methods=["GET", "POST"])
 def conformance_report(id, resource_id):
-    context = _context()
+    context = web.user_context()
     try:
         package = tk.get_action("package_show")(dict(context), {"id": id})
         resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
@@ -167,7 +162,7 @@ def _organization_title(organization):
 def standard_read(standard_id):
     standard = _standard_or_404(standard_id)
     lang = _lang()
-    datasets, count = _following(standard, _context())
+    datasets, count = _following(standard, web.user_context())
     return tk.render("pancanadian/profile/standard_read.html", {
         "standard": standard, "title": standard.title(lang), "description": standard.description(lang),
         "hvd_category": standard.hvd_category_label(lang),

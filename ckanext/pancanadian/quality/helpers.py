@@ -2,17 +2,13 @@
 language, the search page's sort options."""
 import ckan.plugins.toolkit as tk
 
+from ckanext.pancanadian.bilingual.helpers import fluent_text
+from ckanext.pancanadian.lib import web
 from ckanext.pancanadian.quality import results, rules, search
-from ckanext.pancanadian.quality.search import localized
-
-
-def _context():
-    user = tk.current_user
-    return {"user": user.name if user.is_authenticated else "", "auth_user_obj": user}
 
 
 def _resource_names(package):
-    return {resource["id"]: (localized(resource.get("name_translated")) if resource.get("name_translated")
+    return {resource["id"]: (fluent_text(resource.get("name_translated")) if resource.get("name_translated")
                              else resource.get("name")) or resource.get("url") or resource["id"]
             for resource in package.get("resources") or []}
 
@@ -42,7 +38,7 @@ def pancanadian_quality(package):
     if not results.available():
         return None
     try:
-        shown = tk.get_action("quality_show")(_context(), {"id": package["id"]})
+        shown = tk.get_action("quality_show")(web.user_context(), {"id": package["id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
     if shown.get("status") != "scanned":
@@ -59,12 +55,12 @@ def pancanadian_quality(package):
                 if check["dimension"] != dimension_id or check["status"] == rules.NOT_APPLICABLE:
                     continue
                 rule = rule_set.rule(check["id"])
-                items.append(dict(check, title=localized(rule["title"]), advice=localized(rule["advice"]),
+                items.append(dict(check, title=fluent_text(rule["title"]), advice=fluent_text(rule["advice"]),
                                   failures=[{"name": names.get(f["resource_id"], f["resource_id"]),
                                              "reason": reasons.get(f["reason"], f["reason"] or "")}
                                             for f in check["failures"]]))
             dimension = shown["dimensions"][dimension_id]
-            groups.append({"id": dimension_id, "label": localized(label), "items": items,
+            groups.append({"id": dimension_id, "label": fluent_text(label), "items": items,
                            "score": dimension["score"], "max_score": dimension["max_score"]})
         view["checklist"] = groups
     return view

@@ -6,8 +6,7 @@ sorts like the number without a numeric field in the schema.
 """
 import ckan.plugins.toolkit as tk
 
-from ckanext.pancanadian.bilingual.helpers import reader_language
-from ckanext.pancanadian.lib import languages
+from ckanext.pancanadian.bilingual.helpers import fluent_text
 from ckanext.pancanadian.quality import results, rules
 
 FACET = "quality_rating"
@@ -33,16 +32,11 @@ def dataset_facets(facets_dict):
     return facets
 
 
-def localized(bilingual):
-    """A {en, fr} text of the rule set in the reader's language (API calls too, outside a request)."""
-    return bilingual.get(languages.primary(reader_language())) or bilingual.get("en") or ""
-
-
 def rating_label(rating_id):
     """A rating's label in the reader's language."""
     for rating in rules.default_rule_set().ratings:
         if rating["id"] == rating_id:
-            return localized(rating["label"])
+            return fluent_text(rating["label"])
     return rating_id
 
 

@@ -4,20 +4,16 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.pancanadian.bilingual.helpers import fluent_text
+from ckanext.pancanadian.lib import web
 from ckanext.pancanadian.quality import rules
-from ckanext.pancanadian.quality.search import localized
 
 quality = Blueprint("pancanadian_quality", __name__)
 
 
-def _context():
-    user = tk.current_user
-    return {"user": user.name if user.is_authenticated else "", "auth_user_obj": user}
-
-
 def _summary(data_dict):
     try:
-        return tk.get_action("quality_summary")(_context(), data_dict)
+        return tk.get_action("quality_summary")(web.user_context(), data_dict)
     except tk.ObjectNotFound as error:
         return tk.abort(404, str(error))
 
@@ -26,11 +22,11 @@ def _charts(summary):
     """Bars of the dashboards: [{label, value, percent}] (percent of the longest bar's scale)."""
     rule_set = rules.default_rule_set()
     count = summary["count"] or 1
-    ratings = [{"id": rating["id"], "label": localized(rating["label"]),
+    ratings = [{"id": rating["id"], "label": fluent_text(rating["label"]),
                 "value": summary["ratings"].get(rating["id"], 0),
                 "percent": round(100 * summary["ratings"].get(rating["id"], 0) / count)}
                for rating in rule_set.ratings]
-    dimensions = [{"id": dimension_id, "label": localized(label),
+    dimensions = [{"id": dimension_id, "label": fluent_text(label),
                    "percent": summary["dimensions"].get(dimension_id)}
                   for dimension_id, label in rule_set.dimensions.items()]
     return {"ratings": ratings, "dimensions": dimensions}
@@ -48,7 +44,7 @@ def _trend_points(trend, width=600, height=160):
 @quality.route("/organization/<id>/quality")
 def organization_dashboard(id):
     try:
-        organization = tk.get_action("organization_show")(_context(), {"id": id, "include_datasets": False})
+        organization = tk.get_action("organization_show")(web.user_context(), {"id": id, "include_datasets": False})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Organization not found"))
     except tk.NotAuthorized:
@@ -67,7 +63,7 @@ def portal_dashboard():
     for row in summary.get("by_organization", []):
         try:
             row["organization"] = tk.get_action("organization_show")(
-                _context(), {"id": row["key"], "include_datasets": False}) if row["key"] else None
+                web.user_context(), {"id": row["key"], "include_datasets": False}) if row["key"] else None
         except (tk.ObjectNotFound, tk.NotAuthorized):
             row["organization"] = None
     return tk.render("pancanadian/quality/portal_dashboard.html", {

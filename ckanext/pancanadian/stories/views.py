@@ -11,7 +11,7 @@ from ckan.lib.search import SearchError, SearchQueryError
 
 from ckanext.pancanadian.bilingual import values
 from ckanext.pancanadian.bilingual.helpers import reader_language
-from ckanext.pancanadian.lib import languages
+from ckanext.pancanadian.lib import languages, web
 from ckanext.pancanadian.stories import search, submission
 
 stories = Blueprint("pancanadian_stories", __name__)
@@ -19,11 +19,6 @@ stories = Blueprint("pancanadian_stories", __name__)
 PAGE_SIZE = 20
 FEED_SIZE = 50
 SORTS = {"recent": "metadata_created desc", "title": "title_string asc"}
-
-
-def _context():
-    user = tk.current_user
-    return {"user": user.name if user.is_authenticated else "", "auth_user_obj": user}
 
 
 def _lang():
@@ -47,7 +42,7 @@ def index():
     fq = " ".join(f"+{name}:{_escape_term(value)}" for name, value in selected)
     query_error, status = None, 200
     try:
-        result = tk.get_action("story_search")(_context(), {
+        result = tk.get_action("story_search")(web.user_context(), {
             "q": query, "fq": fq, "rows": PAGE_SIZE, "start": (page - 1) * PAGE_SIZE,
             "sort": SORTS.get(sort, SORTS["recent"]), "facet.field": list(search.FACET_FIELDS),
             "facet.limit": 20})
@@ -82,7 +77,7 @@ def submit():
         data[submission.HONEYPOT_FIELD] = tk.request.form.get(submission.HONEYPOT_FIELD, "")
         data["language"] = data.get("language") or _lang()
         try:
-            tk.get_action("story_submit")(_context(), data)
+            tk.get_action("story_submit")(web.user_context(), data)
         except tk.ValidationError as invalid:
             errors = invalid.error_dict
             status = 429 if "rate_limit" in errors else 400
@@ -100,7 +95,7 @@ def moderation():
     except ValueError:
         page = 1
     try:
-        queue = tk.get_action("story_list")(_context(), {
+        queue = tk.get_action("story_list")(web.user_context(), {
             "workflow_state": "submitted", "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only story moderators see the moderation queue"))
@@ -120,7 +115,7 @@ def workflow(id):
     if action not in WORKFLOW_ACTIONS:
         return tk.abort(400, tk._("Unknown story action"))
     try:
-        result = tk.get_action(f"story_{action}")(_context(), {"id": id})
+        result = tk.get_action(f"story_{action}")(web.user_context(), {"id": id})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Story not found"))
     except tk.NotAuthorized:
