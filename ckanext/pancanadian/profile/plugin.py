@@ -13,6 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.lib import packaging
 from ckanext.pancanadian.lib.plugin_mixins import PancanadianPluginMixin
+from ckanext.pancanadian.lib.scheming_lists import index_lists
 from ckanext.pancanadian.profile import cli, helpers, jobs, logic, reports, search, validators, views
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class ProfilePlugin(PancanadianPluginMixin, p.SingletonPlugin):
 
     def before_dataset_index(self, pkg_dict):
         schema = tk.h.scheming_get_dataset_schema(pkg_dict.get("dataset_type") or pkg_dict.get("type"))
-        return search.index_fields(pkg_dict, schema) if schema else pkg_dict
+        return index_lists(pkg_dict, schema) if schema else pkg_dict
 
     def after_dataset_search(self, search_results, search_params):
         schema = tk.h.scheming_get_dataset_schema("dataset")

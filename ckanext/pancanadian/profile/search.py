@@ -1,33 +1,9 @@
 """Profile fields in search: list-valued fields indexed as lists, facets with bilingual labels."""
-import json
-
 import ckan.plugins.toolkit as tk
 
 # Facets of the federated search, in display order, each a controlled profile field.
 FACET_FIELDS = ("jurisdiction_level", "province_territory", "subject", "access_level", "hvd_standard")
 INVENTORY_LEVELS = ("under_review", "restricted")
-
-
-def multiple_choice_fields(schema):
-    return [
-        field["field_name"]
-        for field in schema.get("dataset_fields", [])
-        if "scheming_multiple_choice" in str(field.get("validators", ""))
-    ]
-
-
-def index_fields(pkg_dict, schema):
-    """Multiple-choice values are stored as JSON lists; Solr facets need real lists."""
-    for name in multiple_choice_fields(schema):
-        value = pkg_dict.get(name)
-        if isinstance(value, str):
-            try:
-                decoded = json.loads(value)
-            except ValueError:
-                decoded = [value]
-            pkg_dict[name] = decoded if isinstance(decoded, list) else [value]
-        pkg_dict.pop(f"extras_{name}", None)
-    return pkg_dict
 
 
 def facet_titles():

@@ -54,7 +54,9 @@ class StoriesPlugin(PancanadianPluginMixin, p.SingletonPlugin):
         return facets_dict
 
     def before_dataset_index(self, pkg_dict):
-        return search.index_fields(pkg_dict) if pkg_dict.get("type") == STORY_TYPE else pkg_dict
+        if pkg_dict.get("type") != STORY_TYPE:
+            return pkg_dict
+        return search.index_fields(pkg_dict, tk.h.scheming_get_dataset_schema(STORY_TYPE))
 
     def before_dataset_search(self, search_params):
         return search.exclude_stories(search_params)

@@ -1,12 +1,10 @@
 """Stories in Solr: their own facets, and kept apart from the dataset search."""
-import json
-
 import ckan.plugins.toolkit as tk
 
+from ckanext.pancanadian.lib.scheming_lists import index_lists
 from ckanext.pancanadian.stories import model
 
 STORY_TYPE = "story"
-LIST_FIELDS = ("province_territory", "subject")
 # Multi-valued string field for the "dataset" facet: vocab_* is the schema's multi-valued
 # dynamic string field, so no change to solr/schema.xml is needed.
 DATASETS_FIELD = "vocab_story_datasets"
@@ -23,17 +21,9 @@ def facet_titles():
     }
 
 
-def index_fields(pkg_dict):
+def index_fields(pkg_dict, schema):
     """Workflow state, featured flag, lists as lists and the public datasets' names."""
-    for name in LIST_FIELDS:
-        value = pkg_dict.get(name)
-        if isinstance(value, str):
-            try:
-                decoded = json.loads(value)
-            except ValueError:
-                decoded = [value]
-            pkg_dict[name] = decoded if isinstance(decoded, list) else [value]
-        pkg_dict.pop(f"extras_{name}", None)
+    index_lists(pkg_dict, schema)
     row = model.get(pkg_dict["id"]) or {}
     pkg_dict["story_state"] = row.get("workflow_state", model.DRAFT)
     pkg_dict["featured"] = "true" if tk.asbool(pkg_dict.get("featured")) else "false"
