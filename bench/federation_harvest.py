@@ -84,15 +84,20 @@ def use(options):
 
 
 def reset(federation):
+    import ckan.model as model
     from ckan.cli.db import _run_migrations
     from ckan.lib.search import clear_all
     from ckan.tests.helpers import reset_db
 
+    pooled = model.meta.engine
     reset_db()
     clear_all()
     _run_migrations("harvest")
     if federation:
         _run_migrations("pancanadian_federation")
+    # CKAN's migration environment rebinds the session to its own NullPool engine (a new
+    # PostgreSQL connection per transaction); both harvesters run on the portal's pooled one.
+    model.init_model(pooled)
 
 
 def create_source(url, source_type, config):

@@ -3,13 +3,19 @@
 gather  streams the remote catalogue page by page (platforms/<name>.iter_records) through
         safe_http, hashes each record, skips unchanged ones (records table), stores a harvest
         object per new or changed record and, after a COMPLETE listing and the max-delete guard,
-        one per withdrawn record. It never raises: a failed listing is a gather error, the
-        records already listed are still imported, and nothing is withdrawn.
+        one per withdrawn record. Objects are grouped in pages (config option
+        ckanext.pancanadian.federation.page_size); only the first of each page (its leader) is
+        queued, so a fetch consumer takes a whole page and several
+        consumers share a job page by page. Gather never raises: a failed listing is a gather
+        error, the records already listed are still imported, and nothing is withdrawn.
 fetch   nothing to do: the record was stored at gather.
-import  maps the record (platform to_package, then mapping.finalize) and saves it with
-        package_create / package_update, i.e. through the profile's validators; any failure is
-        an object error of that record only.
+import  the leader imports its page: each record is mapped (platform to_package, then
+        mapping.finalize) and saved with package_create / package_update, i.e. through the
+        profile's validators, all in one transaction, then the page is indexed with a single
+        Solr commit (instead of one commit per dataset). If a record fails, the page is redone
+        one record per transaction, so the failure is an object error of that record only.
 """
+import datetime
 import io
 import json
 import logging
@@ -18,6 +24,8 @@ import uuid
 
 import ckan.model as model
 import ckan.plugins as p
+from ckan import logic
+from ckan.lib import search
 import ckan.plugins.toolkit as tk
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestGatherError, HarvestObject, HarvestObjectError, HarvestObjectExtra
@@ -28,10 +36,10 @@ from ckanext.pancanadian.lib.plugin_mixins import PancanadianPluginMixin
 
 log = logging.getLogger(__name__)
 
-GATHER_BATCH = 100
 STATUS_KEY = "pancanadian_status"
 HASH_KEY = "pancanadian_content_hash"
 MODIFIED_KEY = "pancanadian_remote_modified"
+BATCH_KEY = "pancanadian_batch"
 DELETE = "delete"
 
 
@@ -100,19 +108,30 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
         return True
 
     def import_stage(self, harvest_object):
+        """Imports the page ``harvest_object`` leads (see gather): ckanext-harvest queues one
+        object per page, so each fetch consumer takes whole pages."""
+        batch = self._batch(harvest_object)
         try:
-            return self._import(harvest_object)
-        except Exception as error:  # one bad record is an object error, never an aborted job
+            outcomes = self._import_batch(batch)
+        except Exception as error:  # a job must end: every object of the page gets its outcome
             model.Session.rollback()
-            log.exception("federation import of object %s failed", harvest_object.id)
-            self._object_error(harvest_object, tk._("Import failed: {error}").format(error=error))
-            return False
+            log.exception("federation import of the page of object %s failed", harvest_object.id)
+            batch = [model.Session.merge(obj) for obj in batch]
+            harvest_object = batch[0]
+            outcomes = {}
+            for obj in batch:
+                self._object_error(obj, tk._("Import failed: {error}").format(error=error))
+                outcomes[obj.id] = False
+        self._close_siblings(harvest_object, batch, outcomes)
+        return outcomes[harvest_object.id]
 
     # ------------------------------------------------------------------ gather
     @staticmethod
     def _job_object_ids(harvest_job):
-        return [row[0] for row in model.Session.query(HarvestObject.id).filter(
-            HarvestObject.harvest_job_id == harvest_job.id)]
+        """The page leaders the job stored before a fault (its other objects follow them)."""
+        return [row[0] for row in model.Session.query(HarvestObjectExtra.harvest_object_id).join(HarvestObject).filter(
+            HarvestObject.harvest_job_id == harvest_job.id, HarvestObjectExtra.key == BATCH_KEY,
+            HarvestObjectExtra.value == HarvestObjectExtra.harvest_object_id)]
 
     def _gather(self, job):
         harvest_source = job.source
@@ -123,6 +142,7 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
             return []
         config = source_config.parse(harvest_source.config)
         platform = self.platform
+        page_size = tk.config.get("ckanext.pancanadian.federation.page_size")
         object_ids = []
         batch = []
         listed = 0
@@ -130,7 +150,7 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
         try:
             for record in platform.iter_records(fetch_json, source):
                 batch.append(record)
-                if len(batch) >= GATHER_BATCH:
+                if len(batch) >= page_size:
                     listed += self._gather_batch(job, source, platform, batch, object_ids)
                     batch = []
         except safe_http.FetchError as error:
@@ -143,8 +163,8 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
             HarvestGatherError.create(
                 failure + " " + tk._("Records listed before the failure are imported; nothing is withdrawn."), job)
         else:
-            object_ids.extend(self._gather_withdrawals(job, config))
-        log.info("federation gather of job %s: %d listed, %d objects", job.id, listed, len(object_ids))
+            object_ids.extend(self._gather_withdrawals(job, config, page_size))
+        log.info("federation gather of job %s: %d listed, %d pages queued", job.id, listed, len(object_ids))
         return object_ids
 
     def _gather_batch(self, job, source, platform, batch, object_ids):
@@ -166,21 +186,20 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
             digest = mapping.content_hash(record, source)
             if row is not None and row["state"] == "active" and row["content_hash"] == digest:
                 continue
-            object_id = str(uuid.uuid4())
-            obj = HarvestObject(id=object_id, guid=remote_id, job=job, source=job.source,
+            obj = HarvestObject(id=str(uuid.uuid4()), guid=remote_id, job=job, source=job.source,
                                 content=json.dumps(record, ensure_ascii=False))
             obj.extras = [HarvestObjectExtra(key=HASH_KEY, value=digest),
                           HarvestObjectExtra(key=MODIFIED_KEY, value=platform.remote_modified(record) or "")]
             model.Session.add(obj)
             created.append(obj)
-            object_ids.append(object_id)
+        object_ids.extend(self._lead(created))
         records.mark_seen(job.source_id, list(by_id), job.id)
         model.Session.commit()
         for obj in created:  # keep the session (and memory) flat across pages
             model.Session.expunge(obj)
         return listed
 
-    def _gather_withdrawals(self, job, config):
+    def _gather_withdrawals(self, job, config, page_size):
         """Delete objects for the active records this complete listing no longer holds, unless
         they are more than the source's max-delete fraction."""
         active = records.count_active(job.source_id)
@@ -195,15 +214,28 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
                      "raise max_delete_fraction in the source configuration.").format(
                     count=unseen, total=active, percent=round(fraction * 100, 1)), job)
             return []
-        object_ids = []
+        object_ids, page = [], []
         for remote_id in list(records.unseen_active(job.source_id, job.id)):
-            object_id = str(uuid.uuid4())
-            obj = HarvestObject(id=object_id, guid=remote_id, job=job, source=job.source)
+            obj = HarvestObject(id=str(uuid.uuid4()), guid=remote_id, job=job, source=job.source)
             obj.extras = [HarvestObjectExtra(key=STATUS_KEY, value=DELETE)]
             model.Session.add(obj)
-            object_ids.append(object_id)
+            page.append(obj)
+            if len(page) >= page_size:
+                object_ids.extend(self._lead(page))
+                page = []
+        object_ids.extend(self._lead(page))
         model.Session.commit()
         return object_ids
+
+    @staticmethod
+    def _lead(page):
+        """Tag the objects of a page with its first one, the only one queued: [its id], or []."""
+        if not page:
+            return []
+        leader = page[0]
+        for obj in page:
+            obj.extras.append(HarvestObjectExtra(key=BATCH_KEY, value=leader.id))
+        return [leader.id]
 
     # ------------------------------------------------------------------ import
     @staticmethod
@@ -212,7 +244,8 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
 
     @staticmethod
     def _object_error(harvest_object, message):
-        HarvestObjectError.create(message, harvest_object, stage="Import")
+        # Added to the session, not committed: it lands with the rest of the object's outcome.
+        model.Session.add(HarvestObjectError(message=message, object=harvest_object, stage="Import"))
 
     @staticmethod
     def _context(source):
@@ -230,35 +263,92 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
         ).update({"current": False}, synchronize_session=False)
         harvest_object.package_id = package_id
         harvest_object.current = True
-        harvest_object.add()
+        model.Session.add(harvest_object)
 
-    def _import(self, harvest_object):
-        source_id = harvest_object.harvest_source_id
-        remote_id = harvest_object.guid
-        row = records.get(source_id, remote_id)
-        if self._extra(harvest_object, STATUS_KEY) == DELETE:
-            return self._withdraw(harvest_object, row)
-        harvest_source = harvest_object.source
-        source = source_config.source_dict(harvest_source, self.PLATFORM)
-        record = json.loads(harvest_object.content)
+    @staticmethod
+    def _batch(leader):
+        """The leader and the objects of its page still waiting (a page re-delivered after a
+        crash resumes where it stopped)."""
+        member_ids = model.Session.query(HarvestObjectExtra.harvest_object_id).filter(
+            HarvestObjectExtra.key == BATCH_KEY, HarvestObjectExtra.value == leader.id)
+        siblings = model.Session.query(HarvestObject).filter(
+            HarvestObject.id.in_(member_ids.scalar_subquery()), HarvestObject.id != leader.id,
+            HarvestObject.state == "WAITING").order_by(HarvestObject.guid).all()
+        return [leader] + siblings
+
+    def _import_batch(self, batch):
+        """{object id: outcome} of a page: in one transaction with one search commit; if a
+        record fails in it, the page is redone one record per transaction, so that record
+        alone is an object error."""
+        if self._extra(batch[0], STATUS_KEY) == DELETE:
+            return {obj.id: self._withdraw(obj, records.get(obj.harvest_source_id, obj.guid)) for obj in batch}
+        try:
+            return self._import_together(batch)
+        except _RecordFailed:
+            model.Session.rollback()
+        outcomes = {}
+        for obj in batch:
+            outcomes.update(self._import_together([obj]))
+        return outcomes
+
+    def _import_together(self, batch):
+        source = source_config.source_dict(batch[0].source, self.PLATFORM)
+        source_dataset = model.Package.get(batch[0].harvest_source_id)
+        owner_org = source_dataset.owner_org if source_dataset is not None else None
+        known_licences = set(model.Package.get_license_register().keys())
+        rows = records.lookup(batch[0].harvest_source_id, [obj.guid for obj in batch])
+        context = self._context(source)
+        outcomes, written = {}, []
+        for obj in batch:
+            if not owner_org:
+                self._object_error(obj, tk._("The harvest source has no organization to publish under."))
+                outcomes[obj.id] = False
+                continue
+            try:
+                outcome, package_id = self._write(obj, rows.get(obj.guid), source, owner_org, known_licences,
+                                                  dict(context))
+            except Exception as error:
+                if len(batch) > 1:
+                    raise _RecordFailed() from error
+                # The action rolled back already on a validation error; any other fault likewise.
+                model.Session.rollback()
+                self._object_error(obj, self._failure_message(error))
+                outcomes[obj.id] = False
+                model.Session.commit()
+                return outcomes
+            outcomes[obj.id] = outcome
+            if package_id:
+                written.append(package_id)
+        for package_id in written:
+            logic.index_update_package({"ignore_auth": True}, package_id, defer_commit=True)
+        model.Session.commit()
+        if written:
+            search.commit()
+        return outcomes
+
+    @staticmethod
+    def _failure_message(error):
+        if isinstance(error, tk.ValidationError):
+            log.info("federation record refused by the profile: %s", error.error_dict)
+            return tk._("Refused by the profile: {errors}").format(
+                errors=json.dumps(error.error_dict, ensure_ascii=False, default=str))
+        log.error("federation import failed", exc_info=error)
+        return tk._("Import failed: {error}").format(error=error)
+
+    def _write(self, harvest_object, row, source, owner_org, known_licences, context):
+        """Everything one record changes, short of the commit: (outcome, id of the dataset
+        to index or None). A profile refusal raises ValidationError."""
+        source_id, remote_id = harvest_object.harvest_source_id, harvest_object.guid
         digest = self._extra(harvest_object, HASH_KEY)
         modified = self._extra(harvest_object, MODIFIED_KEY) or None
-
-        source_dataset = model.Package.get(source_id)
-        owner_org = source_dataset.owner_org if source_dataset is not None else None
-        if not owner_org:
-            self._object_error(harvest_object, tk._("The harvest source has no organization to publish under."))
-            return False
         try:
-            raw = self.platform.to_package(record, source)
-            known = set(model.Package.get_license_register().keys())
-            package = mapping.finalize(raw, source, owner_org=owner_org, known_licences=known)
+            raw = self.platform.to_package(json.loads(harvest_object.content), source)
+            package = mapping.finalize(raw, source, owner_org=owner_org, known_licences=known_licences)
         except mapping.MappingError as refused:
             self._object_error(harvest_object, str(refused))
-            return False
+            return False, None
 
         package_id = row["package_id"] if row and row["package_id"] else None
-        linked = bool(row and row["linked"])
         if package_id is None:
             primary = records.primary_elsewhere(source_id, remote_id)
             if primary is not None:
@@ -266,31 +356,47 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
                 records.save(source_id, remote_id, package_id=primary["package_id"], content_hash=digest,
                              remote_modified=modified, state="active", linked=True)
                 self._make_current(harvest_object, primary["package_id"])
-                model.Session.commit()
-                return "unchanged"
+                return "unchanged", None
             existing = model.Package.get(package["name"])
             package_id = existing.id if existing is not None else None
-        if linked:
+        if row and row["linked"]:
             records.save(source_id, remote_id, content_hash=digest, remote_modified=modified, state="active")
-            model.Session.commit()
-            return "unchanged"
+            return "unchanged", None
 
-        context = self._context(source)
-        try:
-            if package_id:
-                saved = tk.get_action("package_update")(context, dict(package, id=package_id, state="active"))
-            else:
-                saved = tk.get_action("package_create")(context, package)
-        except tk.ValidationError as invalid:
-            model.Session.rollback()
-            self._object_error(harvest_object, tk._("Refused by the profile: {errors}").format(
-                errors=json.dumps(invalid.error_dict, ensure_ascii=False, default=str)))
-            return False
-        records.save(source_id, remote_id, package_id=saved["id"], content_hash=digest,
+        # Deferred: the page is indexed and committed once, after its last record.
+        context.update(defer_commit=True, return_id_only=True)
+        if package_id:
+            saved_id = tk.get_action("package_update")(context, dict(package, id=package_id, state="active"))
+        else:
+            saved_id = tk.get_action("package_create")(context, package)
+        records.save(source_id, remote_id, package_id=saved_id, content_hash=digest,
                      remote_modified=modified, state="active", linked=False)
-        self._make_current(harvest_object, saved["id"])
+        self._make_current(harvest_object, saved_id)
+        return True, saved_id
+
+    @staticmethod
+    def _close_siblings(leader, batch, outcomes):
+        """Give the page's other objects the state and report status ckanext-harvest gives the
+        objects it runs itself (the leader's are set by ckanext-harvest from our return)."""
+        now = datetime.datetime.utcnow()
+        for obj in batch:
+            if obj is leader:
+                continue
+            outcome = outcomes.get(obj.id, False)
+            obj.fetch_started = obj.fetch_finished = obj.import_started = obj.import_finished = now
+            obj.state = "COMPLETE" if outcome else "ERROR"
+            if not outcome:
+                obj.report_status = "errored"
+            elif outcome == "unchanged":
+                obj.report_status = "not modified"
+            elif obj.current is False:
+                obj.report_status = "deleted"
+            else:
+                earlier = model.Session.query(HarvestObject.id).filter(
+                    HarvestObject.package_id == obj.package_id, HarvestObject.id != obj.id).first()
+                obj.report_status = "updated" if earlier else "added"
+            model.Session.add(obj)
         model.Session.commit()
-        return True
 
     def _withdraw(self, harvest_object, row):
         """Withdrawn at the source: the dataset is deleted (state=deleted keeps its history)."""
@@ -304,9 +410,13 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
         if row is not None and row["package_id"]:
             harvest_object.package_id = row["package_id"]
         harvest_object.current = False
-        harvest_object.add()
+        model.Session.add(harvest_object)
         model.Session.commit()
         return True
+
+
+class _RecordFailed(Exception):
+    """A record of a page failed inside the page's shared transaction."""
 
 
 class CKANHarvester(FederationHarvester):
