@@ -1,5 +1,6 @@
 """Re-harvests: unchanged records skipped, remote updates and deletions propagated, the
 max-delete guard, duplicates linked across sources, one bad record never aborts a job."""
+import datetime
 import json
 
 import pytest
@@ -22,12 +23,17 @@ def portal():
         yield replay
 
 
-@pytest.fixture
-def source(portal, organization):
-    created = make_source(portal.url, organization=organization)
+def harvested_source(portal, organization, **config):
+    created = make_source(portal.url, organization=organization, **config)
     counts, gather_errors, object_errors = report(run_job(created))
     assert (counts, gather_errors, object_errors) == ({"added": 30}, [], [])
     return created
+
+
+@pytest.fixture
+def source(portal, organization):
+    """Harvested once, and listed completely on every run (what reveals withdrawals)."""
+    return harvested_source(portal, organization, complete_listing_days=0)
 
 
 def snapshot():
@@ -41,6 +47,31 @@ def test_unchanged_reharvest_creates_no_object_and_touches_no_dataset(portal, so
     assert job.status == "Finished"
     assert report(job) == ({}, [], [])
     assert snapshot() == before
+
+
+def test_between_complete_listings_only_modified_records_are_listed(portal, organization):
+    source = harvested_source(portal, organization)  # a complete listing at most once a day (default)
+    now = datetime.datetime.utcnow().isoformat()
+    changed = dict(portal.records[3], title_translated={"en": "Renamed", "fr": "Renommé"}, metadata_modified=now)
+    portal.records[3] = changed
+    removed = portal.records.pop(7)
+    portal.server.requests.clear()
+
+    assert report(run_job(source)) == ({"updated": 1}, [], [])
+    assert portal.server.requests and all("metadata_modified:[" in params.get("fq", "")
+                                          for _path, params in portal.server.requests)
+    assert helpers.call_action("package_show", id=harvested("opencanada")[changed["id"]].id)["title_translated"] \
+        == {"en": "Renamed", "fr": "Renommé"}
+    assert removed["id"] in harvested("opencanada")  # a modified-since listing cannot see withdrawals
+
+    model.Session.execute(records.listing.update().values(
+        started=records.listing.c.started - datetime.timedelta(days=1)))
+    model.Session.commit()
+    portal.server.requests.clear()
+    assert report(run_job(source)) == ({"deleted": 1}, [], [])  # a day later: the complete listing
+    assert portal.server.requests and not any("metadata_modified" in params.get("fq", "")
+                                              for _path, params in portal.server.requests)
+    assert list(harvested("opencanada", state="deleted")) == [removed["id"]]
 
 
 def test_remote_update_and_delete_are_propagated(portal, source):
@@ -73,7 +104,7 @@ def test_max_delete_guard_stops_withdrawals_until_raised(portal, source):
                         title=source["title"], url=source["url"], source_type=source["source_type"],
                         owner_org=source["owner_org"],
                         config=json.dumps({"jurisdiction_level": "federal", "default_licence": "OGL-Canada-2.0",
-                                           "max_delete_fraction": 0.5}))
+                                           "max_delete_fraction": 0.5, "complete_listing_days": 0}))
     # The guard is not part of what datasets are made from: the 25 others stay untouched.
     assert report(run_job(source)) == ({"deleted": 5}, [], [])
     assert len(harvested("opencanada")) == 25

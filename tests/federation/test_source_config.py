@@ -17,7 +17,8 @@ def test_defaults_are_filled_in(test_request_context):
     with test_request_context():
         parsed = source_config.parse(json.dumps({"jurisdiction_level": "provincial", "province_territory": ["QC"]}))
     assert parsed == {"jurisdiction_level": "provincial", "province_territory": ["QC"], "organization_filters": [],
-                      "language": "bilingual", "max_delete_fraction": 0.1, "default_subject": []}
+                      "language": "bilingual", "max_delete_fraction": 0.1, "default_subject": [],
+                      "complete_listing_days": 1}
 
 
 @pytest.mark.parametrize("config, field", [
@@ -33,6 +34,8 @@ def test_defaults_are_filled_in(test_request_context):
     ({"jurisdiction_level": "federal", "max_delete_fraction": 2}, "max_delete_fraction"),
     ({"jurisdiction_level": "federal", "max_delete_fraction": True}, "max_delete_fraction"),
     ({"jurisdiction_level": "federal", "delete_everything": True}, "config"),
+    ({"jurisdiction_level": "federal", "complete_listing_days": -1}, "complete_listing_days"),
+    ({"jurisdiction_level": "federal", "complete_listing_days": "weekly"}, "complete_listing_days"),
 ])
 def test_invalid_configuration_names_the_key(test_request_context, config, field):
     text = config if isinstance(config, str) else json.dumps(config)

@@ -1,7 +1,8 @@
 """The federation harvester: one ckanext-harvest harvester per platform module.
 
-gather  streams the remote catalogue page by page (platforms/<name>.iter_records) through
-        safe_http, hashes each record, skips unchanged ones (records table), stores a harvest
+gather  streams the remote catalogue page by page (platforms/<name>.iter_records, or
+        iter_modified between complete listings, see source_config) through safe_http,
+        hashes each record, skips unchanged ones (records table), stores a harvest
         object per new or changed record and, after a COMPLETE listing and the max-delete guard,
         one per withdrawn record. Objects are grouped in pages (config option
         ckanext.pancanadian.federation.page_size); only the first of each page (its leader) is
@@ -40,6 +41,10 @@ STATUS_KEY = "pancanadian_status"
 HASH_KEY = "pancanadian_content_hash"
 MODIFIED_KEY = "pancanadian_remote_modified"
 BATCH_KEY = "pancanadian_batch"
+# A modified-since listing starts this long before the previous one did: records changed while
+# it ran, and clocks of the two portals that disagree a little, are listed again (and skipped
+# by their hash when unchanged).
+LISTING_OVERLAP = datetime.timedelta(minutes=10)
 DELETE = "delete"
 
 
@@ -143,12 +148,17 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
         config = source_config.parse(harvest_source.config)
         platform = self.platform
         page_size = tk.config.get("ckanext.pancanadian.federation.page_size")
+        started = datetime.datetime.utcnow()
+        fingerprint = mapping.source_fingerprint(source)
+        since = self._modified_since(job.source_id, config, fingerprint)
+        listing = platform.iter_records(fetch_json, source) if since is None else \
+            platform.iter_modified(fetch_json, source, since)
         object_ids = []
         batch = []
         listed = 0
         failure = None
         try:
-            for record in platform.iter_records(fetch_json, source):
+            for record in listing:
                 batch.append(record)
                 if len(batch) >= page_size:
                     listed += self._gather_batch(job, source, platform, batch, object_ids)
@@ -163,9 +173,27 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
             HarvestGatherError.create(
                 failure + " " + tk._("Records listed before the failure are imported; nothing is withdrawn."), job)
         else:
-            object_ids.extend(self._gather_withdrawals(job, config, page_size))
+            if since is None:  # only a complete listing tells what the source no longer holds
+                object_ids.extend(self._gather_withdrawals(job, config, page_size))
+            records.save_listing(job.source_id, job.id, started, complete=since is None,
+                                 source_fingerprint=fingerprint)
+            model.Session.commit()
         log.info("federation gather of job %s: %d listed, %d pages queued", job.id, listed, len(object_ids))
         return object_ids
+
+    def _modified_since(self, source_id, config, fingerprint):
+        """None when this run lists the whole catalogue; else the date from which it lists the
+        modified records only: the platform can, a complete listing is recent enough and the
+        source's settings (hence every dataset made from them) did not change since."""
+        if not hasattr(self.platform, "iter_modified"):
+            return None
+        complete = records.last_listing(source_id, complete_only=True)
+        latest = records.last_listing(source_id)
+        if complete is None or latest["source_fingerprint"] != fingerprint or \
+                datetime.datetime.utcnow() - complete["started"] >= datetime.timedelta(
+                    days=config["complete_listing_days"]):
+            return None
+        return latest["started"] - LISTING_OVERLAP
 
     def _gather_batch(self, job, source, platform, batch, object_ids):
         """Store objects for the new and changed records of one page; returns how many distinct

@@ -193,11 +193,18 @@ def package_name(portal, remote_id):
     return f"{slug[:NAME_MAX - 13].rstrip('-')}-{digest}"
 
 
+def source_fingerprint(source):
+    """Fingerprint of the source's settings and the mapping version: when it changes, every
+    dataset of the source may change."""
+    digest = hashlib.sha256(MAPPING_VERSION.encode())
+    digest.update(json.dumps(source, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return digest.hexdigest()
+
+
 def content_hash(record, source):
     """Fingerprint of what a dataset is made from: the remote record, the source's settings
     and the mapping version. Equal fingerprints give equal datasets."""
-    digest = hashlib.sha256(MAPPING_VERSION.encode())
-    digest.update(json.dumps(source, sort_keys=True, ensure_ascii=False, default=str).encode())
+    digest = hashlib.sha256(source_fingerprint(source).encode())
     digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False, default=str).encode())
     return digest.hexdigest()
 

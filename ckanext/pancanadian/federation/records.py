@@ -8,6 +8,10 @@ ckanext/pancanadian/migration/pancanadian_federation) is what makes harvests ide
 - the same remote record reached through a second source is ``linked`` to the first dataset.
 
 States: ``pending`` (listed, not imported yet), ``active`` (imported), ``deleted`` (withdrawn).
+
+A second table keeps the source's successful listings (when each started, whether it was
+complete or only asked for the records modified since the one before), from which a run
+decides how to list.
 """
 import datetime
 
@@ -30,6 +34,17 @@ record = sa.Table(
     sa.Column("state", sa.UnicodeText, nullable=False),
     sa.Column("linked", sa.Boolean, nullable=False),
     sa.Column("updated", sa.DateTime, nullable=False),
+)
+
+
+listing = sa.Table(
+    "pancanadian_federation_listing",
+    metadata,
+    sa.Column("harvest_job_id", sa.UnicodeText, primary_key=True),
+    sa.Column("harvest_source_id", sa.UnicodeText, nullable=False),
+    sa.Column("started", sa.DateTime, nullable=False),
+    sa.Column("complete", sa.Boolean, nullable=False),
+    sa.Column("source_fingerprint", sa.UnicodeText, nullable=False),
 )
 
 
@@ -122,3 +137,20 @@ def linked_sources(package_id):
             record.c.package_id == package_id, record.c.linked.is_(True), record.c.state == "active")
     )
     return [{"harvest_source_id": source_id, "remote_id": remote_id} for source_id, remote_id in rows]
+
+
+def save_listing(source_id, job_id, started, complete, source_fingerprint):
+    """A listing of the source that read every page it asked for, made with the source
+    settings of ``source_fingerprint``."""
+    model.Session.execute(insert(listing).values(
+        harvest_job_id=job_id, harvest_source_id=source_id, started=started, complete=complete,
+        source_fingerprint=source_fingerprint))
+
+
+def last_listing(source_id, complete_only=False):
+    """The source's latest successful (complete, if ``complete_only``) listing as a dict, or None."""
+    query = sa.select(listing).where(listing.c.harvest_source_id == source_id)
+    if complete_only:
+        query = query.where(listing.c.complete.is_(True))
+    row = model.Session.execute(query.order_by(listing.c.started.desc()).limit(1)).mappings().first()
+    return dict(row) if row else None

@@ -4,7 +4,10 @@ form's "Configuration" field), its validation and the ``source`` dict platform m
 Keys: ``jurisdiction_level`` (required), ``province_territory`` (list of codes),
 ``default_licence``, ``organization_filters`` (list of remote organization names), ``language``
 (``en``, ``fr`` or ``bilingual``, default bilingual), ``max_delete_fraction`` (0–1, default
-0.1), ``title_fr`` (the portal's French name, when it has one).
+0.1), ``title_fr`` (the portal's French name, when it has one), ``complete_listing_days``
+(default 1: on a platform that can list only the records modified since a date, a run lists
+the whole catalogue, which is what reveals withdrawals, once this many days have passed since
+the last complete listing, and only the modified records otherwise; 0: always complete).
 """
 import json
 
@@ -15,8 +18,9 @@ from ckanext.pancanadian.federation import mapping
 
 LANGUAGES = ("en", "fr", "bilingual")
 DEFAULT_MAX_DELETE_FRACTION = 0.1
+DEFAULT_COMPLETE_LISTING_DAYS = 1
 KEYS = ("jurisdiction_level", "province_territory", "default_licence", "default_subject",
-        "organization_filters", "language", "max_delete_fraction", "title_fr")
+        "organization_filters", "language", "max_delete_fraction", "title_fr", "complete_listing_days")
 
 
 class ConfigError(ValueError):
@@ -66,6 +70,9 @@ def parse(text):
     fraction = config.setdefault("max_delete_fraction", DEFAULT_MAX_DELETE_FRACTION)
     if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 <= fraction <= 1:
         errors["max_delete_fraction"] = [_("Give a number between 0 and 1 (0.1 means 10 %).")]
+    days = config.setdefault("complete_listing_days", DEFAULT_COMPLETE_LISTING_DAYS)
+    if isinstance(days, bool) or not isinstance(days, (int, float)) or days < 0:
+        errors["complete_listing_days"] = [_("Give a number of days, 0 or more (0 lists the whole catalogue every run).")]
     if errors:
         raise ConfigError(errors)
     return config

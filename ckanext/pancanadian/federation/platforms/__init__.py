@@ -13,7 +13,10 @@ def load(name):
     ``iter_records(fetch_json, source)`` yielding remote records page by page (a malformed or
     truncated page raises, an empty catalogue yields nothing), ``remote_id(record)``,
     ``remote_modified(record)`` (ISO 8601 or None) and ``to_package(record, source)`` returning
-    raw profile fields (see federation/mapping.py for what happens next)."""
+    raw profile fields (see federation/mapping.py for what happens next). A platform whose API
+    can filter by modification date may also define ``iter_modified(fetch_json, source, since)``
+    (records modified at or after the naive UTC datetime ``since``), used between complete
+    listings."""
     if not name.isidentifier():
         raise ValueError(f"not a platform name: {name!r}")
     module = importlib.import_module(f"{__name__}.{name}")

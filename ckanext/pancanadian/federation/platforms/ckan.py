@@ -2,7 +2,8 @@
 
 Listing: ``package_search`` sorted by ``id`` with keyset pagination (``fq=id:{last TO *]``), so
 a dataset created, updated or deleted at the source during the run never shifts a page and
-hides another dataset (offset paging does, and a hidden dataset would look deleted).
+hides another dataset (offset paging does, and a hidden dataset would look deleted). With
+``iter_modified`` the same listing is narrowed to ``metadata_modified:[since TO *]``.
 """
 import json
 
@@ -16,8 +17,10 @@ def _api(source, action):
     return source["url"].rstrip("/") + "/api/3/action/" + action
 
 
-def _filter_query(source, after):
+def _filter_query(source, after, since):
     clauses = []
+    if since is not None:
+        clauses.append("metadata_modified:[" + since.strftime("%Y-%m-%dT%H:%M:%SZ") + " TO *]")
     organizations = [name for name in source.get("organization_filters") or [] if name]
     if organizations:
         clauses.append("organization:(" + " OR ".join(json.dumps(name) for name in organizations) + ")")
@@ -44,10 +47,19 @@ def _page(payload, rows):
 
 
 def iter_records(fetch_json, source):
+    return _listing(fetch_json, source, None)
+
+
+def iter_modified(fetch_json, source, since):
+    """The records modified at or after ``since`` (a naive UTC datetime)."""
+    return _listing(fetch_json, source, since)
+
+
+def _listing(fetch_json, source, since):
     after = None
     while True:
         params = {"rows": ROWS, "sort": "id asc"}
-        query = _filter_query(source, after)
+        query = _filter_query(source, after, since)
         if query:
             params["fq"] = query
         results = _page(fetch_json(_api(source, "package_search"), params), ROWS)
