@@ -16,7 +16,7 @@ from tests.federation import payloads
 from tests.profile.config import PRESETS
 
 PLUGINS = ("harvest pancanadian_bilingual pancanadian_profile pancanadian_federation pancanadian_ckan "
-           "pancanadian_dcat_us pancanadian_socrata pancanadian_ods scheming_datasets scheming_organizations "
+           "pancanadian_dcat_us pancanadian_socrata pancanadian_ods pancanadian_dcat_ap scheming_datasets scheming_organizations "
            "scheming_groups")
 HARVEST_CONFIG = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),

@@ -182,10 +182,11 @@ def test_package_name_is_deterministic_and_valid():
 
 def test_content_hash_changes_with_record_and_source():
     record = payloads.toronto_record()
-    first = mapping.content_hash(record, TORONTO)
-    assert first == mapping.content_hash(dict(record), dict(TORONTO))
-    assert first != mapping.content_hash(dict(record, title="New"), TORONTO)
-    assert first != mapping.content_hash(record, dict(TORONTO, default_licence="CC-BY-4.0"))
+    toronto = mapping.source_fingerprint(TORONTO)
+    first = mapping.content_hash(record, toronto)
+    assert first == mapping.content_hash(dict(record), mapping.source_fingerprint(dict(TORONTO)))
+    assert first != mapping.content_hash(dict(record, title="New"), toronto)
+    assert first != mapping.content_hash(record, mapping.source_fingerprint(dict(TORONTO, default_licence="CC-BY-4.0")))
 
 
 def test_replay_search_pages_by_offset_and_filters_by_modification_date():

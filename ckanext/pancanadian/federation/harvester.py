@@ -48,14 +48,26 @@ LISTING_OVERLAP = datetime.timedelta(minutes=10)
 DELETE = "delete"
 
 
-def fetch_json(url, params=None):
-    """Parsed JSON of ``url`` (with ``params``) through safe_http: FetchError on network or HTTP
-    failure, ValueError on a body that is not JSON."""
+def _fetch(url, params, accept):
     if params:
         url = url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
     buffer = io.BytesIO()
-    safe_http.fetch_to_file(url, buffer, headers={"Accept": "application/json"})
-    return json.loads(buffer.getvalue().decode("utf-8"))
+    safe_http.fetch_to_file(url, buffer, headers={"Accept": accept})
+    return buffer.getvalue()
+
+
+def fetch_json(url, params=None):
+    """Parsed JSON of ``url`` (with ``params``) through safe_http: FetchError on network or HTTP
+    failure, ValueError on a body that is not JSON."""
+    return json.loads(_fetch(url, params, "application/json").decode("utf-8"))
+
+
+def fetch_document(url, params=None):
+    """The body of ``url`` as bytes through safe_http (RDF catalogues: their parser decodes)."""
+    return _fetch(url, params, "application/rdf+xml, text/turtle;q=0.9, application/ld+json;q=0.8, */*;q=0.1")
+
+
+FETCHERS = {"json": fetch_json, "bytes": fetch_document}
 
 
 def _site_user():
@@ -151,8 +163,9 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
         started = datetime.datetime.utcnow()
         fingerprint = mapping.source_fingerprint(source)
         since = self._modified_since(job.source_id, config, fingerprint)
-        listing = platform.iter_records(fetch_json, source) if since is None else \
-            platform.iter_modified(fetch_json, source, since)
+        fetch = FETCHERS[getattr(platform, "PAYLOAD", "json")]
+        listing = platform.iter_records(fetch, source) if since is None else \
+            platform.iter_modified(fetch, source, since)
         object_ids = []
         batch = []
         listed = 0
@@ -161,14 +174,14 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
             for record in listing:
                 batch.append(record)
                 if len(batch) >= page_size:
-                    listed += self._gather_batch(job, source, platform, batch, object_ids)
+                    listed += self._gather_batch(job, fingerprint, platform, batch, object_ids)
                     batch = []
         except safe_http.FetchError as error:
             failure = tk._("The source could not be read ({reason}): {url}.").format(reason=error.reason, url=error.url)
         except (ValueError, KeyError, TypeError) as error:
             failure = tk._("The source answered with a malformed page ({error}).").format(error=error)
         # Records of the pages read before a failure are real: they are imported all the same.
-        listed += self._gather_batch(job, source, platform, batch, object_ids)
+        listed += self._gather_batch(job, fingerprint, platform, batch, object_ids)
         if failure:
             HarvestGatherError.create(
                 failure + " " + tk._("Records listed before the failure are imported; nothing is withdrawn."), job)
@@ -195,7 +208,7 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
             return None
         return latest["started"] - LISTING_OVERLAP
 
-    def _gather_batch(self, job, source, platform, batch, object_ids):
+    def _gather_batch(self, job, fingerprint, platform, batch, object_ids):
         """Store objects for the new and changed records of one page; returns how many distinct
         records the page listed."""
         if not batch:
@@ -211,7 +224,7 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
             if row is not None and row["last_seen_job_id"] == job.id:
                 continue  # already listed on an earlier page of this run
             listed += 1
-            digest = mapping.content_hash(record, source)
+            digest = mapping.content_hash(record, fingerprint)
             if row is not None and row["state"] == "active" and row["content_hash"] == digest:
                 continue
             obj = HarvestObject(id=str(uuid.uuid4()), guid=remote_id, job=job, source=job.source,
@@ -469,3 +482,9 @@ class OdsHarvester(FederationHarvester):
     """pancanadian_ods: OpenDataSoft portals through the Explore API v2.1 catalogue."""
 
     PLATFORM = "ods"
+
+
+class DcatApHarvester(FederationHarvester):
+    """pancanadian_dcat_ap: DCAT-AP RDF catalogues, read by ckanext-dcat's parser with our profile."""
+
+    PLATFORM = "dcat_ap"

@@ -201,10 +201,11 @@ def source_fingerprint(source):
     return digest.hexdigest()
 
 
-def content_hash(record, source):
-    """Fingerprint of what a dataset is made from: the remote record, the source's settings
-    and the mapping version. Equal fingerprints give equal datasets."""
-    digest = hashlib.sha256(source_fingerprint(source).encode())
+def content_hash(record, fingerprint):
+    """Fingerprint of what a dataset is made from: the remote record and the source's
+    ``fingerprint`` (its settings and the mapping version). Equal fingerprints give equal
+    datasets."""
+    digest = hashlib.sha256(fingerprint.encode())
     digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False, default=str).encode())
     return digest.hexdigest()
 

@@ -63,20 +63,22 @@ def lookup(source_id, remote_ids):
     return {row["remote_id"]: dict(row) for row in rows}
 
 
+_seen = insert(record)
+# One statement for every page (compiled once, sent as a batch of rows).
+_MARK_SEEN = _seen.on_conflict_do_update(index_elements=[record.c.harvest_source_id, record.c.remote_id],
+                                         set_={"last_seen_job_id": _seen.excluded.last_seen_job_id})
+
+
 def mark_seen(source_id, remote_ids, job_id):
     """Record that ``job_id`` listed these ids; unknown ids get a pending row."""
     if not remote_ids:
         return
     now = _now()
-    statement = insert(record).values([
+    model.Session.execute(_MARK_SEEN, [
         {"harvest_source_id": source_id, "remote_id": remote_id, "last_seen_job_id": job_id,
          "state": "pending", "linked": False, "updated": now}
         for remote_id in remote_ids
     ])
-    model.Session.execute(statement.on_conflict_do_update(
-        index_elements=[record.c.harvest_source_id, record.c.remote_id],
-        set_={"last_seen_job_id": job_id},
-    ))
 
 
 def count_active(source_id):

@@ -10,13 +10,14 @@ def load(name):
 
     A platform module is pure (no database, no network of its own) and defines:
     ``NAME`` (the harvester type is ``pancanadian_<NAME>``), ``TITLE`` ({"en", "fr"}),
-    ``iter_records(fetch_json, source)`` yielding remote records page by page (a malformed or
+    ``iter_records(fetch, source)`` yielding remote records page by page (a malformed or
     truncated page raises, an empty catalogue yields nothing), ``remote_id(record)``,
     ``remote_modified(record)`` (ISO 8601 or None) and ``to_package(record, source)`` returning
     raw profile fields (see federation/mapping.py for what happens next). A platform whose API
-    can filter by modification date may also define ``iter_modified(fetch_json, source, since)``
+    can filter by modification date may also define ``iter_modified(fetch, source, since)``
     (records modified at or after the naive UTC datetime ``since``), used between complete
-    listings."""
+    listings. ``iter_records`` gets a ``fetch(url, params=None)`` returning parsed JSON, or the
+    document's bytes when the module sets ``PAYLOAD = "bytes"`` (RDF catalogues)."""
     if not name.isidentifier():
         raise ValueError(f"not a platform name: {name!r}")
     module = importlib.import_module(f"{__name__}.{name}")
