@@ -17,7 +17,6 @@ import  the leader imports its page: each record is mapped (platform to_package,
         one record per transaction, so the failure is an object error of that record only.
 """
 import datetime
-import io
 import json
 import logging
 import urllib.parse
@@ -51,9 +50,7 @@ DELETE = "delete"
 def _fetch(url, params, accept):
     if params:
         url = url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
-    buffer = io.BytesIO()
-    safe_http.fetch_to_file(url, buffer, headers={"Accept": accept})
-    return buffer.getvalue()
+    return safe_http.fetch_bytes(url, headers={"Accept": accept})
 
 
 def fetch_json(url, params=None):

@@ -290,6 +290,18 @@ def _open_final(http, method, url, settings, headers):
     raise FetchError("too-many-redirects", url)
 
 
+def _iter_body(response, url, chunk_size):
+    """The body's chunks; a failure while reading it (requests wraps a read timeout while
+    streaming in ConnectionError) raises ``FetchError``."""
+    try:
+        yield from response.iter_content(chunk_size)
+    except requests.exceptions.ConnectionError as error:
+        reason = "timeout" if "timed out" in str(error).lower() else "connection"
+        raise FetchError(reason, url, str(error)) from None
+    except requests.exceptions.RequestException as error:
+        raise FetchError("connection", url, str(error)) from None
+
+
 def _fetch_once(http, url, fileobj, settings, headers):
     response, current = _open_final(http, "GET", url, settings, headers)
     with response:
@@ -297,18 +309,11 @@ def _fetch_once(http, url, fileobj, settings, headers):
         if declared and declared.isdigit() and int(declared) > settings["max_bytes"]:
             raise FetchError("too-large", current, f"Content-Length {declared}")
         size = 0
-        try:
-            for chunk in response.iter_content(CHUNK):
-                size += len(chunk)
-                if size > settings["max_bytes"]:
-                    raise FetchError("too-large", current, f"more than {settings['max_bytes']} bytes")
-                fileobj.write(chunk)
-        except requests.exceptions.ConnectionError as error:
-            # requests wraps a read timeout while streaming in ConnectionError
-            reason = "timeout" if "timed out" in str(error).lower() else "connection"
-            raise FetchError(reason, current, str(error)) from None
-        except requests.exceptions.RequestException as error:
-            raise FetchError("connection", current, str(error)) from None
+        for chunk in _iter_body(response, current, CHUNK):
+            size += len(chunk)
+            if size > settings["max_bytes"]:
+                raise FetchError("too-large", current, f"more than {settings['max_bytes']} bytes")
+            fileobj.write(chunk)
         fileobj.flush()
         return Fetched(current, response.status_code, dict(response.headers), size)
 
@@ -351,18 +356,12 @@ def _probe_once(http, method, url, settings, headers, sample_bytes):
         size = _total_size(response)
         sample, complete = bytearray(), method == "GET"
         if method == "GET":
-            try:
-                for chunk in response.iter_content(min(CHUNK, max(sample_bytes, 1))):
-                    sample.extend(chunk)
-                    if len(sample) >= sample_bytes:
-                        # stopped early: complete only if the server said nothing is left
-                        complete = size is not None and len(sample) >= size
-                        break
-            except requests.exceptions.ConnectionError as error:
-                reason = "timeout" if "timed out" in str(error).lower() else "connection"
-                raise FetchError(reason, current, str(error)) from None
-            except requests.exceptions.RequestException as error:
-                raise FetchError("connection", current, str(error)) from None
+            for chunk in _iter_body(response, current, min(CHUNK, max(sample_bytes, 1))):
+                sample.extend(chunk)
+                if len(sample) >= sample_bytes:
+                    # stopped early: complete only if the server said nothing is left
+                    complete = size is not None and len(sample) >= size
+                    break
         return Probe(current, response.status_code, dict(response.headers), size,
                      bytes(sample[:sample_bytes]), complete)
 
