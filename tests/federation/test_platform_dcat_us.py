@@ -130,7 +130,7 @@ def test_dates_frequency_temporal_licence_language_of_a_record():
 
 def test_whole_feed_served_yields_every_record():
     with portal(serve(EVIAN_BYTES)) as server:
-        found = [dcat_us.remote_id(r) for r in dcat_us.iter_records(fetch_json, source_for(server.base, FEED))]
+        found = [dcat_us.remote_id(r) for r in dcat_us.iter_records(fetch_json, source_for(server.url, FEED))]
     assert found == [record["identifier"] for record in EVIAN["dataset"]]
     assert len(server.requests) == 1
 
@@ -139,27 +139,27 @@ def test_organization_filters_and_non_public_records():
     records = [dict(r) for r in EVIAN["dataset"]]
     records[1]["accessLevel"] = "non-public"
     with portal(serve({**EVIAN, "dataset": records})) as server:
-        source = source_for(server.base, FEED, organization_filters=["Ville d'Evian-les-Bains"])
+        source = source_for(server.url, FEED, organization_filters=["Ville d'Evian-les-Bains"])
         found = [dcat_us.remote_id(r) for r in dcat_us.iter_records(fetch_json, source)]
     assert found == [records[0]["identifier"], records[3]["identifier"]]
 
 
 def test_arm_publisher_hierarchy_matches_a_parent_organization():
     with portal(lambda path, query: (200, ARM)) as server:
-        source = source_for(server.base, FEED, organization_filters=["DOE Office of Science user facilities"])
+        source = source_for(server.url, FEED, organization_filters=["DOE Office of Science user facilities"])
         assert sum(1 for _record in dcat_us.iter_records(fetch_json, source)) == 997
 
 
 def test_truncated_document_raises():
     with portal(serve(EVIAN_BYTES[: len(EVIAN_BYTES) // 2])) as server:
         with pytest.raises(ValueError):
-            list(dcat_us.iter_records(fetch_json, source_for(server.base, FEED)))
+            list(dcat_us.iter_records(fetch_json, source_for(server.url, FEED)))
 
 
 def test_missing_dataset_list_raises():
     with portal(serve({key: value for key, value in EVIAN.items() if key != "dataset"})) as server:
         with pytest.raises(ValueError, match="no dataset list"):
-            list(dcat_us.iter_records(fetch_json, source_for(server.base, FEED)))
+            list(dcat_us.iter_records(fetch_json, source_for(server.url, FEED)))
 
 
 def test_record_without_identifier_raises():
@@ -167,16 +167,16 @@ def test_record_without_identifier_raises():
     del broken["identifier"]
     with portal(serve({**EVIAN, "dataset": [EVIAN["dataset"][0], broken]})) as server:
         with pytest.raises(ValueError, match="#1 has no identifier"):
-            list(dcat_us.iter_records(fetch_json, source_for(server.base, FEED)))
+            list(dcat_us.iter_records(fetch_json, source_for(server.url, FEED)))
 
 
 def test_empty_catalogue_yields_nothing():
     with portal(serve({**EVIAN, "dataset": []})) as server:
-        assert list(dcat_us.iter_records(fetch_json, source_for(server.base, FEED))) == []
+        assert list(dcat_us.iter_records(fetch_json, source_for(server.url, FEED))) == []
 
 
 def test_http_500_raises_fetch_error():
     with portal(lambda path, query: (500, b"Internal Server Error")) as server:
         with pytest.raises(FetchError) as error:
-            list(dcat_us.iter_records(fetch_json, source_for(server.base, FEED)))
+            list(dcat_us.iter_records(fetch_json, source_for(server.url, FEED)))
     assert error.value.status == 500

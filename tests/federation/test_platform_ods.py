@@ -96,7 +96,7 @@ def test_multi_page_catalogue_yields_every_record_in_order(monkeypatch):
     monkeypatch.setattr(ods, "PAGE_SIZE", 1)
     records = [TREES, TAXES]
     with portal(pages(records, 1)) as server:
-        found = list(ods.iter_records(fetch_json, source_for(server.base, LIST)))
+        found = list(ods.iter_records(fetch_json, source_for(server.url, LIST)))
     assert [r["dataset_id"] for r in found] == ["public-trees", "property-tax-report"]
     assert [q["offset"] for _path, q in server.requests] == ["0", "1"]
 
@@ -104,9 +104,9 @@ def test_multi_page_catalogue_yields_every_record_in_order(monkeypatch):
 def test_organization_filters_keep_the_named_publisher(monkeypatch):
     monkeypatch.setattr(ods, "PAGE_SIZE", 1)
     with portal(pages([TREES, TAXES], 1)) as server:
-        city = list(ods.iter_records(fetch_json, source_for(server.base, LIST, organization_filters=["city of  vancouver"])))
-        assessment = list(ods.iter_records(fetch_json, source_for(server.base, LIST, organization_filters=["BC Assessment"])))
-        nobody = list(ods.iter_records(fetch_json, source_for(server.base, LIST, organization_filters=["Metro Vancouver"])))
+        city = list(ods.iter_records(fetch_json, source_for(server.url, LIST, organization_filters=["city of  vancouver"])))
+        assessment = list(ods.iter_records(fetch_json, source_for(server.url, LIST, organization_filters=["BC Assessment"])))
+        nobody = list(ods.iter_records(fetch_json, source_for(server.url, LIST, organization_filters=["Metro Vancouver"])))
     assert [r["dataset_id"] for r in city] == ["public-trees", "property-tax-report"]
     # BC Assessment co-owns the tax roll only (custom data-owner metadata).
     assert [r["dataset_id"] for r in assessment] == ["property-tax-report"]
@@ -117,28 +117,28 @@ def test_truncated_page_raises(monkeypatch):
     monkeypatch.setattr(ods, "PAGE_SIZE", 2)
     with portal(pages([TREES, TAXES], 1)) as server:
         with pytest.raises(ValueError, match="truncated"):
-            list(ods.iter_records(fetch_json, source_for(server.base, LIST)))
+            list(ods.iter_records(fetch_json, source_for(server.url, LIST)))
 
 
 def test_missing_results_raises():
     with portal(lambda path, query: (200, {"total_count": 2})) as server:
         with pytest.raises(ValueError, match="no results"):
-            list(ods.iter_records(fetch_json, source_for(server.base, LIST)))
+            list(ods.iter_records(fetch_json, source_for(server.url, LIST)))
 
 
 def test_malformed_json_raises():
     with portal(lambda path, query: (200, b'{"total_count": 2, "results": [{"dataset_id": "pub')) as server:
         with pytest.raises(ValueError):
-            list(ods.iter_records(fetch_json, source_for(server.base, LIST)))
+            list(ods.iter_records(fetch_json, source_for(server.url, LIST)))
 
 
 def test_empty_catalogue_yields_nothing():
     with portal(pages([], 100)) as server:
-        assert list(ods.iter_records(fetch_json, source_for(server.base, LIST))) == []
+        assert list(ods.iter_records(fetch_json, source_for(server.url, LIST))) == []
 
 
 def test_http_500_raises_fetch_error():
     with portal(lambda path, query: (500, {"error": "boom"})) as server:
         with pytest.raises(FetchError) as error:
-            list(ods.iter_records(fetch_json, source_for(server.base, LIST)))
+            list(ods.iter_records(fetch_json, source_for(server.url, LIST)))
     assert error.value.status == 500

@@ -126,7 +126,7 @@ def test_a_declared_french_record_fills_french_only():
 def test_offset_pages_yield_every_result(monkeypatch):
     monkeypatch.setattr(socrata, "PAGE_SIZE", 3)
     with portal(offset_pages(RESULTS, 3)) as server:
-        found = [socrata.remote_id(r) for r in socrata.iter_records(fetch_json, local(server.base))]
+        found = [socrata.remote_id(r) for r in socrata.iter_records(fetch_json, local(server.url))]
     assert found == [r["resource"]["id"] for r in RESULTS]
     assert [q["offset"] for _p, q in server.requests] == ["0", "3", "6", "9"]
     assert {q["limit"] for _p, q in server.requests} == {"3"}
@@ -135,7 +135,7 @@ def test_offset_pages_yield_every_result(monkeypatch):
 def test_organization_filters_match_attribution_and_custom_publisher(monkeypatch):
     monkeypatch.setattr(socrata, "PAGE_SIZE", 5)
     with portal(offset_pages(RESULTS, 5)) as server:
-        source = local(server.base)
+        source = local(server.url)
         source["organization_filters"] = ["The City of Calgary", "Department of Human Services (DHS)"]
         found = [socrata.remote_id(r) for r in socrata.iter_records(fetch_json, source)]
     assert found == ["s782-mpqp", "y3tg-gbwj", "btc8-9kef"]
@@ -153,7 +153,7 @@ def test_large_catalogue_is_scrolled_by_id(monkeypatch):
         return 200, {"results": after[:4], "resultSetSize": 10}
 
     with portal(answer) as server:
-        found = [socrata.remote_id(r) for r in socrata.iter_records(fetch_json, local(server.base))]
+        found = [socrata.remote_id(r) for r in socrata.iter_records(fetch_json, local(server.url))]
     assert found == [r["resource"]["id"] for r in ordered]
     assert [q.get("scroll_id") for _p, q in server.requests] == [
         None, "", ordered[3]["resource"]["id"], ordered[7]["resource"]["id"]
@@ -164,37 +164,37 @@ def test_truncated_offset_page_raises(monkeypatch):
     monkeypatch.setattr(socrata, "PAGE_SIZE", 3)
     with portal(offset_pages(RESULTS[:5], 3, total=10)) as server:
         with pytest.raises(ValueError, match="truncated"):
-            list(socrata.iter_records(fetch_json, local(server.base)))
+            list(socrata.iter_records(fetch_json, local(server.url)))
 
 
 def test_truncated_scroll_raises(monkeypatch):
     monkeypatch.setattr(socrata, "OFFSET_CEILING", 5)
     with portal(lambda path, query: (200, {"results": RESULTS[:2], "resultSetSize": 10})) as server:
         with pytest.raises(ValueError, match="truncated"):
-            list(socrata.iter_records(fetch_json, local(server.base)))
+            list(socrata.iter_records(fetch_json, local(server.url)))
 
 
 def test_missing_results_raises():
     with portal(lambda path, query: (200, {"resultSetSize": 3, "timings": {}})) as server:
         with pytest.raises(ValueError, match="no results"):
-            list(socrata.iter_records(fetch_json, local(server.base)))
+            list(socrata.iter_records(fetch_json, local(server.url)))
 
 
 def test_malformed_json_raises():
     with portal(lambda path, query: (200, b'{"results": [{"resource": {"name": "Senior')) as server:
         with pytest.raises(ValueError):
-            list(socrata.iter_records(fetch_json, local(server.base)))
+            list(socrata.iter_records(fetch_json, local(server.url)))
 
 
 def test_empty_catalogue_yields_nothing():
     with portal(offset_pages([], 100)) as server:
-        assert list(socrata.iter_records(fetch_json, local(server.base))) == []
+        assert list(socrata.iter_records(fetch_json, local(server.url))) == []
 
 
 def test_http_500_raises_fetch_error():
     with portal(lambda path, query: (500, {"error": "internal"})) as server:
         with pytest.raises(FetchError) as error:
-            list(socrata.iter_records(fetch_json, local(server.base)))
+            list(socrata.iter_records(fetch_json, local(server.url)))
     assert error.value.status == 500
 
 

@@ -77,8 +77,12 @@ class _Fault:
 
 
 class ReplayServer:
-    def __init__(self, routes=None):
+    """Serves ``routes`` ({path: handler(params)}); a path without a route is answered by
+    ``fallback(path, params)`` when given (same answers as a handler), else 404."""
+
+    def __init__(self, routes=None, fallback=None):
         self.routes = dict(routes or {})
+        self.fallback = fallback
         self.faults = []
         self.requests = []  # (path, params) of every request, in order
         self.lock = threading.Lock()
@@ -122,7 +126,7 @@ class ReplayServer:
 
     def _answer(self, handler):
         parsed = urllib.parse.urlsplit(handler.path)
-        params = dict(urllib.parse.parse_qsl(parsed.query))
+        params = dict(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
         self.requests.append((parsed.path, params))
         fault = self._fault_for(parsed.path)
         if fault is not None and fault.mode == "slow":
@@ -134,9 +138,12 @@ class ReplayServer:
         if fault is not None and fault.mode == "retry_after":
             return self._send(handler, 429, {"Retry-After": str(fault.options.get("seconds", 1))}, b"Slow down")
         route = self.routes.get(parsed.path)
-        if route is None:
+        if route is None and self.fallback is not None:
+            answer = self.fallback(parsed.path, params)
+        elif route is None:
             return self._send(handler, 404, {}, b"Not found")
-        answer = route(params)
+        else:
+            answer = route(params)
         status, headers, body = answer if isinstance(answer, tuple) else (200, {}, answer)
         if fault is not None and fault.mode == "truncated":
             document = body if isinstance(body, dict) else json.loads(body)
