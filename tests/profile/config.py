@@ -11,3 +11,5 @@ PROFILE_CONFIG = [
     pytest.mark.ckan_config("scheming.presets", PRESETS),
     pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.pancanadian.schemas:dataset.yaml"),
 ]
+# The area of the road-events dataset of the DCAT tests (conftest.py), as GeoJSON.
+ROAD_EVENTS_SPATIAL = {"type": "Polygon", "coordinates": [[[-79.6, 43.6], [-79.2, 43.6], [-79.2, 43.9], [-79.6, 43.6]]]}

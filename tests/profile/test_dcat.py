@@ -7,11 +7,13 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 from ckanext.dcat.processors import RDFParser
 from ckanext.dcat.profiles import CNT, DCAT, DCATAP, DCT, FOAF, GEOJSON_IMT, LOCN, VCARD
 
 from ckanext.pancanadian.profile import dcat as pc_dcat
+
+from .config import ROAD_EVENTS_SPATIAL
 
 PLUGINS = (
     "pancanadian_bilingual pancanadian_profile scheming_datasets scheming_organizations scheming_groups dcat"
@@ -30,7 +32,6 @@ pytestmark = [
 ]
 
 SITE = "http://test.ckan.net"
-ROAD_EVENTS_SPATIAL = {"type": "Polygon", "coordinates": [[[-79.6, 43.6], [-79.2, 43.6], [-79.2, 43.9], [-79.6, 43.6]]]}
 MOBILITY = URIRef("http://data.europa.eu/bna/c_b79e35eb")
 HVD_REGULATION = URIRef("http://data.europa.eu/eli/reg_impl/2023/138/oj")
 OGL_CANADA = URIRef("https://open.canada.ca/en/open-government-licence-canada")
@@ -38,66 +39,6 @@ ONTARIO = URIRef("https://geogratis.gc.ca/services/geoname/en/codes/province/35"
 QUEBEC = URIRef("https://geogratis.gc.ca/services/geoname/en/codes/province/24")
 ENG = URIRef("http://publications.europa.eu/resource/authority/language/ENG")
 FRA = URIRef("http://publications.europa.eu/resource/authority/language/FRA")
-
-
-@pytest.fixture
-def standard_id():
-    """A shipped data standard (schemas/standards/*.yaml): the first one, whichever it is."""
-    found = sorted(pc_dcat.standards())
-    assert found, "no data standard is shipped in schemas/standards/"
-    return found[0]
-
-
-@pytest.fixture
-def org():
-    return factories.Organization(
-        name="transport-ontario", title_translated={"en": "Ontario Transport", "fr": "Transports Ontario"}
-    )
-
-
-@pytest.fixture
-def dataset(org, standard_id):
-    return helpers.call_action(
-        "package_create",
-        name="road-events",
-        owner_org=org["id"],
-        title_translated={"en": "Road events", "fr": "Événements routiers"},
-        notes_translated={"en": "Construction and closures.", "fr": "Travaux et fermetures."},
-        keywords={"en": ["roads", "traffic"], "fr": ["routes", "circulation"]},
-        jurisdiction_level="provincial",
-        province_territory=["ON", "QC"],
-        subject=["transport"],
-        frequency="P1D",
-        date_published="2024-05-01",
-        date_modified="2024-06-15",
-        temporal_start="2020-01-01",
-        temporal_end="2024-12-31",
-        spatial_coverage={"en": "Greater Toronto Area", "fr": "Région du Grand Toronto"},
-        spatial=json.dumps(ROAD_EVENTS_SPATIAL),
-        license_id="OGL-Canada-2.0",
-        contact_email="roads@example.org",
-        data_language=["en", "fr"],
-        hvd_category="mobility",
-        hvd_standard=standard_id,
-        resources=[
-            {
-                "url": "http://example.org/road-events.csv",
-                "name_translated": {"en": "Events (CSV)", "fr": "Événements (CSV)"},
-                "description_translated": {"en": "One row per event.", "fr-t-en": "Une ligne par événement."},
-                "format": "CSV",
-                "resource_type": "dataset",
-                "language": ["en", "fr"],
-                "character_set": "UTF-8",
-                "data_standard": standard_id,
-            },
-            {
-                "url": "http://example.org/road-events-api",
-                "name_translated": {"en": "Events API", "fr": "API des événements"},
-                "format": "API",
-                "resource_type": "api",
-            },
-        ],
-    )
 
 
 def fetch(app, url, rdflib_format):

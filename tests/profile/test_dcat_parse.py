@@ -14,7 +14,7 @@ from ckanext.dcat.processors import RDFParser
 
 from ckanext.pancanadian.federation import registry
 
-from .test_dcat import PLUGINS, PRESETS, PROFILES, SITE, dataset, org, standard_id  # noqa: F401 (fixtures)
+from .test_dcat import PLUGINS, PRESETS, PROFILES, SITE
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
