@@ -13,6 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.pancanadian.stories import model as story_model
+from tests.stories import atom_rules
 from tests.stories.config import STORIES_CONFIG
 from tests.stories.conftest import STORY, dataset, publish, story
 
@@ -192,6 +193,20 @@ class TestFeed:
         for required in ("id", "updated", "summary"):
             assert entry.find(f"{ATOM}{required}").text
         assert entry.find(f"{ATOM}author/{ATOM}name").text
+
+    @pytest.mark.parametrize("lang", ["en", "fr"])
+    def test_atom_feed_follows_rfc_4287(self, people, app, lang):
+        assert atom_rules.violations(app.get(f"/stories/feed.atom?lang={lang}").body) == []  # no story yet
+        org = people["org"]
+        story(org, "coast", title_translated={"en": "Coastal tides", "fr": "Marées côtières"})
+        story(org, "attack", title_translated={"en": XSS, "fr": XSS}, notes_translated={"en": XSS, "fr": XSS})
+        publish("coast")
+        publish("attack")
+        document = app.get(f"/stories/feed.atom?lang={lang}").body
+        assert atom_rules.violations(document) == []
+        assert atom_rules.language_of(document) == lang
+        assert len(ET.fromstring(document).findall(f"{ATOM}entry")) == 2
+        assert "<script>" not in document  # the hostile title is escaped text, never markup
 
 
 def _bulk_datasets(org, count):

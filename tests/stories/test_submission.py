@@ -22,8 +22,9 @@ def queue():
     return helpers.call_action("story_list", workflow_state="submitted")
 
 
-def post(app, data, address="203.0.113.7", url="/stories/submit", status=200):
-    return app.post(url, data=data, environ_base={"REMOTE_ADDR": address}, status=status)
+def post(app, data, address="203.0.113.7", url="/stories/submit", status=200, forwarded=None):
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    return app.post(url, data=data, environ_base={"REMOTE_ADDR": address}, headers=headers, status=status)
 
 
 def test_form_submission_lands_in_moderation(people, app):
@@ -65,6 +66,24 @@ def test_rate_limit_per_address(people, app):
     refused = post(app, dict(FORM, title="Third"), status=429)
     assert "Too many stories were sent from your connection" in refused.body
     post(app, dict(FORM, title="Elsewhere"), address="198.51.100.4")
+    assert queue()["count"] == 3
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_limit(people, app):
+    post(app, FORM, forwarded="192.0.2.1")
+    post(app, dict(FORM, title="Second"), forwarded="192.0.2.2")
+    post(app, dict(FORM, title="Third"), forwarded="192.0.2.3", status=429)  # one connecting address
+    assert queue()["count"] == 2
+
+
+@pytest.mark.ckan_config("ckanext.pancanadian.stories.trusted_proxy_hops", 1)
+def test_behind_a_trusted_proxy_each_client_has_its_own_budget(people, app):
+    proxy = "10.0.0.2"
+    post(app, FORM, address=proxy, forwarded="203.0.113.7")
+    post(app, dict(FORM, title="Second"), address=proxy, forwarded="203.0.113.7")
+    # What the client wrote before the proxy's entry is not believed: still 203.0.113.7.
+    post(app, dict(FORM, title="Third"), address=proxy, forwarded="198.51.100.9, 203.0.113.7", status=429)
+    post(app, dict(FORM, title="Another citizen"), address=proxy, forwarded="198.51.100.4")
     assert queue()["count"] == 3
 
 

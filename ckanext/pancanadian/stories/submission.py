@@ -17,11 +17,21 @@ def is_spam(data_dict):
 
 
 def client_address():
-    """The requesting client's address, or None outside a web request (CLI, jobs)."""
+    """The requesting client's address, or None outside a web request (CLI, jobs).
+
+    Behind ``trusted_proxy_hops`` reverse proxies, each appending the address it received from
+    to X-Forwarded-For, the client is the hops-th address from the right; the entries left of it
+    come from the client itself and are never trusted (CKAN trusts the header blindly)."""
     try:
-        return tk.request.remote_addr
+        remote = tk.request.remote_addr
+        forwarded = tk.request.headers.get("X-Forwarded-For", "")
     except RuntimeError:
         return None
+    hops = tk.config.get("ckanext.pancanadian.stories.trusted_proxy_hops")
+    chain = [address.strip() for address in forwarded.split(",") if address.strip()]
+    if hops and len(chain) >= hops:
+        return chain[-hops]
+    return remote
 
 
 def _counter_key(address):
