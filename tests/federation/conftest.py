@@ -18,8 +18,8 @@ from tests.profile.config import PRESETS
 PLUGINS = ("harvest pancanadian_bilingual pancanadian_profile pancanadian_federation pancanadian_ckan "
            "pancanadian_dcat_us pancanadian_socrata pancanadian_ods pancanadian_dcat_ap scheming_datasets scheming_organizations "
            "scheming_groups")
-HARVEST_CONFIG = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+# Everything but the plugin list (a module adding a plugin lists them itself).
+HARVEST_OPTIONS = [
     pytest.mark.ckan_config("scheming.presets", PRESETS),
     pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.pancanadian.schemas:dataset.yaml"),
     pytest.mark.ckan_config("ckanext.pancanadian.http.allowed_hosts", "127.0.0.1"),
@@ -28,6 +28,7 @@ HARVEST_CONFIG = [
     pytest.mark.ckan_config("ckanext.pancanadian.http.read_timeout", "1"),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "migrated"),
 ]
+HARVEST_CONFIG = [pytest.mark.ckan_config("ckan.plugins", PLUGINS), *HARVEST_OPTIONS]
 SEARCH = replay.CKAN_SEARCH
 
 

@@ -7,10 +7,12 @@ PRESETS = (
     "ckanext.pancanadian.schemas:profile_presets.yaml"
 )
 MODERATION_ORG = "community-stories"
-STORIES_CONFIG = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+# Everything but the plugin list (a module that adds a plugin lists them itself: the module's
+# ckan_config marks override a class's).
+STORIES_OPTIONS = [
     pytest.mark.ckan_config("scheming.presets", PRESETS),
     pytest.mark.ckan_config("scheming.dataset_schemas",
                             "ckanext.pancanadian.schemas:bilingual_dataset.yaml ckanext.pancanadian.schemas:story.yaml"),
     pytest.mark.ckan_config("ckanext.pancanadian.stories.organization", MODERATION_ORG),
 ]
+STORIES_CONFIG = [pytest.mark.ckan_config("ckan.plugins", PLUGINS), *STORIES_OPTIONS]

@@ -401,9 +401,12 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
             records.save(source_id, remote_id, content_hash=digest, remote_modified=modified, state="active")
             return "unchanged", None
 
-        # Deferred: the page is indexed and committed once, after its last record.
+        # Deferred: the page is indexed and committed once, after its last record. (CKAN 2.12's
+        # package_update keeps a deferred update only when it returns the id alone, and then
+        # does not tell the activity stream the dataset changed: said here.)
         context.update(defer_commit=True, return_id_only=True)
         if package_id:
+            context["changed_entities"] = {"packages": {package_id}}
             saved_id = tk.get_action("package_update")(context, dict(package, id=package_id, state="active"))
         else:
             saved_id = tk.get_action("package_create")(context, package)

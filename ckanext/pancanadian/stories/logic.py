@@ -136,21 +136,43 @@ def package_update(next_action, context, data_dict):
         data_dict["owner_org"] = existing.owner_org
     featured = tk.asbool((existing.extras or {}).get("featured", False))
     _force_workflow_fields(context, data_dict, workflow_state(existing.id), featured)
-    result = next_action(context, data_dict)
-    # Saved after the package: CKAN skips the update hooks when no package field changed, and
-    # a transition or a new list of datasets may change nothing else.
-    workflow_values = context.pop(WORKFLOW_CONTEXT_KEY, None)
-    dataset_ids = validated_dataset_ids(context)
-    if workflow_values:
-        model.save(existing.id, **workflow_values)
-    elif model.get(existing.id) is None:
-        model.save(existing.id, workflow_state=model.DRAFT)
-    if dataset_ids is not None:
-        model.replace_links(existing.id, dataset_ids)
-    if not context.get("defer_commit"):
-        ckan_model.repo.commit()
-        reindex([existing.id])
-    return result
+    # The package, its workflow row and its dataset links land in one transaction: CKAN's
+    # update is deferred, the rest is written, then the story is indexed and committed once.
+    deferred = {key: context.get(key) for key in ("defer_commit", "return_id_only")}
+    # CKAN 2.12's package_update keeps a deferred update only when it returns the id alone
+    # (otherwise it rolls its savepoint back), and then does not tell the activity stream that
+    # the story changed: say it here.
+    context.update(defer_commit=True, return_id_only=True)
+    context.setdefault("changed_entities", {}).setdefault("packages", set()).add(existing.id)
+    try:
+        next_action(context, data_dict)
+        # Saved after the package: CKAN skips the update hooks when no package field changed,
+        # and a transition or a new list of datasets may change nothing else.
+        workflow_values = context.pop(WORKFLOW_CONTEXT_KEY, None)
+        dataset_ids = validated_dataset_ids(context)
+        if workflow_values:
+            model.save(existing.id, **workflow_values)
+        elif model.get(existing.id) is None:
+            model.save(existing.id, workflow_state=model.DRAFT)
+        if dataset_ids is not None:
+            model.replace_links(existing.id, dataset_ids)
+        if not deferred["defer_commit"]:
+            search.rebuild(existing.id)  # indexes, then commits the transaction
+    except Exception:
+        if not deferred["defer_commit"]:
+            ckan_model.Session.rollback()
+        raise
+    finally:
+        # The activity stream's subscriber runs after this action with the same context.
+        for key, value in deferred.items():
+            if value is None:
+                context.pop(key, None)
+            else:
+                context[key] = value
+    if deferred["return_id_only"]:
+        return existing.id
+    return tk.get_action("package_show")({"user": context.get("user"), "ignore_auth": True, "use_cache": False},
+                                         {"id": existing.id})
 
 
 @tk.chained_action
