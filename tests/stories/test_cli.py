@@ -29,7 +29,9 @@ def test_export_import_round_trip(people, tmp_path, run):
     org = people["org"]
     dataset(org, "tides")
     dataset(org, "rain")
-    story(org, "coast", datasets=["tides", "rain"])
+    story(org, "coast", datasets=["tides", "rain"], images=[
+        {"url": "https://img.example.org/a.png", "alt_text_en": "A tide chart", "alt_text_fr": "Un graphique des marées"},
+        {"url": "https://img.example.org/b.png", "alt_text_en": "The app", "alt_text_fr": "L'appli"}])
     publish("coast")
     helpers.call_action("package_patch", context={"user": "user-moderator"}, id="coast", featured=True)
     story(org, "draft-story")
@@ -60,6 +62,7 @@ def test_export_import_round_trip(people, tmp_path, run):
     assert story_model.get(model.Package.get(submitted).id)["submitter_email"] == "citizen@example.org"
     after = {r["name"]: r for r in map(json.loads, _export_all(run, tmp_path).splitlines())}
     assert after["coast"]["title_translated"] == before["coast"]["title_translated"]
+    assert after["coast"]["images"] == before["coast"]["images"] and len(after["coast"]["images"]) == 2
     assert after["draft-story"] == before["draft-story"]
 
     # Importing again updates in place.

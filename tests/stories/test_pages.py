@@ -80,31 +80,63 @@ class TestStoryPage:
         org = people["org"]
         dataset(org, "tides")
         dataset(org, "closed")
-        story(org, "coast", datasets=["tides", "closed"], app_url="https://app.example.org",
-              image_url="https://img.example.org/a.png", image_alt={"en": "A tide chart", "fr": "Un graphique des marées"})
+        story(org, "coast", datasets=["tides", "closed"], app_url="https://app.example.org", images=[
+            {"url": "https://img.example.org/a.png", "alt_text_en": "A tide chart", "alt_text_fr": "Un graphique des marées"},
+            {"url": "https://img.example.org/b.jpg", "alt_text_en": "The app on a phone", "alt_text_fr": "L'appli sur un téléphone"},
+        ])
         story(org, "draft-only", datasets=["tides"])
         publish("coast")
         helpers.call_action("package_delete", id="closed")
         page = soup_of(app.get("/story/coast"))
         assert [a["href"] for a in page.select("#story-datasets > ul li a")] == ["/dataset/tides"]
         assert "1 other dataset used by this story is not available." in page.select_one("#story-datasets").text
-        assert page.select_one(".pc-story-image")["alt"] == "A tide chart"
+        assert [(image["src"], image["alt"]) for image in page.select(".pc-story-image")] == [
+            ("https://img.example.org/a.png", "A tide chart"), ("https://img.example.org/b.jpg", "The app on a phone")]
+        french = soup_of(app.get("/fr/story/coast"))
+        assert [image["alt"] for image in french.select(".pc-story-image")] == [
+            "Un graphique des marées", "L'appli sur un téléphone"]
         assert page.select_one('a[href="https://app.example.org"]')
         assert page.select(".pc-share-links a")
         section = soup_of(app.get("/dataset/tides")).select_one("#dataset-stories")
         assert [a["href"] for a in section.select(".pc-story-item a")] == ["/story/coast"]
         assert soup_of(app.get("/fr/story/coast")).select_one("#story-datasets h2").text == "Jeux de données utilisés"
 
-    def test_image_needs_a_text_alternative(self, people):
+    def test_each_image_needs_an_address_and_both_text_alternatives(self, people):
         with pytest.raises(tk.ValidationError) as refused:
-            story(people["org"], image_url="https://img.example.org/a.png")
-        assert refused.value.error_dict["image_alt"] == [
-            "Describe the image: a text alternative is required with an image"]
+            story(people["org"], images=[
+                {"url": "https://img.example.org/a.png", "alt_text_en": "A chart", "alt_text_fr": "Un graphique"},
+                {"url": "https://img.example.org/b.png", "alt_text_en": "A map"},
+                {"url": "javascript:alert(1)", "alt_text_en": "x" * 301, "alt_text_fr": "Une carte"},
+            ])
+        assert refused.value.error_dict["images"] == [
+            {},
+            {"alt_text_fr": ["Missing value"]},
+            {"url": ["Please provide a valid URL"], "alt_text_en": ["Must be 300 characters or fewer"]},
+        ]
+        assert helpers.call_action("story_list", workflow_state="draft")["count"] == 0  # nothing written
+
+    def test_the_story_form_has_a_block_per_image_with_language_tagged_alternatives(self, people, app):
+        story(people["org"], "coast", images=[
+            {"url": "https://img.example.org/a.png", "alt_text_en": "A chart", "alt_text_fr": "Un graphique"}])
+        form = soup_of(app.get("/fr/story/edit/coast", headers=token_of("user-editor")))
+        assert form.find(id="field-images-0-url")["value"] == "https://img.example.org/a.png"
+        french = form.find(id="field-images-0-alt_text_fr")
+        assert (french["value"], french["lang"]) == ("Un graphique", "fr")
+        assert form.find(id="field-images-0-alt_text_en")["lang"] == "en"
+        assert form.find("label", attrs={"for": "field-images-0-alt_text_fr"}).text.strip().endswith(
+            "Texte de remplacement (français)")
+
+    def test_images_can_be_changed_and_removed(self, people):
+        story(people["org"], "coast", images=[
+            {"url": "https://img.example.org/a.png", "alt_text_en": "A chart", "alt_text_fr": "Un graphique"}])
+        helpers.call_action("package_patch", id="coast", images=[])
+        assert helpers.call_action("story_show", id="coast").get("images") in (None, [])
 
     def test_xss_in_every_text_field_is_neutralized(self, people, app):
         fluent = {"en": XSS, "fr": XSS}
         story(people["org"], "attack", title_translated=fluent, notes_translated=fluent, story_body=fluent,
-              impact=fluent, reuser_name=XSS, image_url="https://img.example.org/a.png", image_alt=fluent)
+              impact=fluent, reuser_name=XSS, images=[
+                  {"url": "https://img.example.org/a.png", "alt_text_en": XSS, "alt_text_fr": XSS}])
         publish("attack")
         helpers.call_action("story_submit", context={"user": "", "ignore_auth": False}, submitter_name=XSS,
                             submitter_email="x@example.org", title=XSS, story=XSS, language="en")

@@ -8,8 +8,6 @@ from ckan.lib.navl.dictization_functions import StopOnError
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.pancanadian.bilingual import values
-
 missing = tk.missing
 # A dict the chained package actions put in the context, where the story_dataset_references
 # validator leaves the resolved dataset ids (under "ids") for the plugin's after_dataset_create/
@@ -96,15 +94,15 @@ def story_dataset_references(key, data, errors, context):
     raise StopOnError
 
 
-def story_image_alt(key, data, errors, context):
-    """An image needs a text alternative in every language the story is published in."""
-    image = data.get(key[:-1] + ("image_url",))
-    if image in (missing, None, "") or errors.get(key):
-        return
-    given = values.as_dict(data.get(key))
-    if not any(values.is_filled(text) for text in given.values()):
-        errors[key].append(tk._("Describe the image: a text alternative is required with an image"))
+ALT_TEXT_MAX = 300
+
+
+def story_text_alternative(value):
+    """An image's text alternative: a short description, not a caption or an essay."""
+    if len(value) > ALT_TEXT_MAX:
+        raise tk.Invalid(tk._("Must be {max} characters or fewer").format(max=ALT_TEXT_MAX))
+    return value
 
 
 def all_validators():
-    return {"story_dataset_references": story_dataset_references, "story_image_alt": story_image_alt}
+    return {"story_dataset_references": story_dataset_references, "story_text_alternative": story_text_alternative}
