@@ -43,7 +43,7 @@ setup(
     packages=find_namespace_packages(include=["ckanext.*"]) + list(DATA_PACKAGES),
     package_dir=DATA_PACKAGES,
     package_data={
-        "ckanext.pancanadian": ["config_declaration.yaml", "templates/**/*", "assets/**/*", "*/templates/**/*", "*/assets/*", "demo/*.yaml", "migration/*/alembic.ini", "migration/*/script.py.mako", "migration/*/README", "demo/files/*"],
+        "ckanext.pancanadian": ["config_declaration.yaml", "templates/**/*", "assets/**/*", "*/templates/**/*", "*/assets/*", "*/public/**/*", "demo/*.yaml", "migration/*/alembic.ini", "migration/*/script.py.mako", "migration/*/README", "demo/files/*"],
         "ckanext.pancanadian.schemas": ["*.yaml", "*.json", "**/*.yaml", "**/*.json"],
         "ckanext.pancanadian.i18n": ["*.pot", "*/LC_MESSAGES/*.po"],
     },

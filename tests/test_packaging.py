@@ -23,6 +23,8 @@ def test_wheel_ships_data_folders_inside_the_package(wheel, repo_root):
     assert "ckanext/pancanadian/config_declaration.yaml" in names
     assert "ckanext/pancanadian/schemas/__init__.py" in names
     assert "ckanext/pancanadian/bilingual/assets/fluent.css" in names
+    for source in (repo_root / "ckanext" / "pancanadian").glob("*/public/**/*.*"):
+        assert str(source.relative_to(repo_root)) in names, f"{source.name} missing: the portal serves it"
     for source in (repo_root / "ckanext" / "pancanadian" / "migration").rglob("*"):
         if source.is_file() and "__pycache__" not in source.parts:
             assert str(source.relative_to(repo_root)) in names, f"{source.name} missing: `ckan db upgrade -p` needs it"

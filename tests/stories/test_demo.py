@@ -39,3 +39,13 @@ def test_demo_stories_are_published_linked_and_reseeded_in_place(migrate_db_for)
     featured = helpers.call_action("story_search", fq="+featured:true")
     assert sorted(s["name"] for s in featured["results"]) == ["lake-winnipeg-bloom-alerts", "safer-commutes-quebec"]
     assert helpers.call_action("dataset_story_list", id="newborn-baby-names")["count"] == 2
+
+
+def test_demo_images_are_served_by_the_portal(migrate_db_for, app):
+    migrate_db_for("pancanadian_stories")
+    list(seed.seed(factories.Sysadmin()["name"]))
+    (image,) = helpers.call_action("story_show", id="lake-winnipeg-bloom-alerts")["images"]
+    assert image["url"] == "http://test.ckan.net/pancanadian/stories/demo/beach-flags.svg"
+    assert image["alt_text_en"] and image["alt_text_fr"]
+    served = app.get("/pancanadian/stories/demo/beach-flags.svg")
+    assert served.headers["Content-Type"].startswith("image/svg+xml") and b"<svg" in served.data

@@ -72,7 +72,11 @@ def seed_stories(context, content):
     """The moderation organization, then each story, published through the workflow."""
     for org in content["organizations"]:
         yield f"organization {org['name']}: {_upsert('organization', org, context)}"
+    # Demo images are served by the portal itself (stories/public/pancanadian/stories/demo).
+    images_url = tk.config.get("ckan.site_url").rstrip("/") + "/pancanadian/stories/demo/"
     for story in content["stories"]:
+        story = dict(story, images=[dict(image, url=images_url + image.pop("file"))
+                                    for image in map(dict, story.get("images") or [])])
         outcome = _upsert("story", story, context)
         state = tk.get_action("story_show")(dict(context), {"id": story["name"], "limit": 1})["workflow_state"]
         if state == "draft":

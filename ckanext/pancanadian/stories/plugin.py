@@ -29,6 +29,7 @@ class StoriesPlugin(PancanadianPluginMixin, p.SingletonPlugin):
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
 
     def get_commands(self):
         return cli.commands()
