@@ -8,17 +8,12 @@ from flask import Blueprint, Response, send_file, stream_with_context
 import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.bilingual import values
-from ckanext.pancanadian.bilingual.helpers import reader_language
-from ckanext.pancanadian.lib import languages, web
+from ckanext.pancanadian.lib import web
 from ckanext.pancanadian.profile import combine, conformance, inventory, reports, standards
 
 profile = Blueprint("pancanadian_profile", __name__)
 
 DATASETS_SHOWN = 100
-
-
-def _lang():
-    return "fr" if languages.primary(reader_language()) == "fr" else "en"
 
 
 def _standard_or_404(standard_id):
@@ -61,7 +56,7 @@ def conformance_report(id, resource_id):
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Not authorized to see this page"))
 
-    lang = _lang()
+    lang = web.page_language()
     report = result.get("report") or {}
     errors = conformance.localized_errors(report, lang) if report else []
     size = _page_size()
@@ -118,7 +113,7 @@ def constraints_text(field):
 
 @profile.route("/standards")
 def standards_index():
-    lang = _lang()
+    lang = web.page_language()
     return tk.render("pancanadian/profile/standards_index.html", {
         "standards": [
             {"id": s.id, "version": s.version, "title": s.title(lang), "description": s.description(lang),
@@ -161,7 +156,7 @@ def _organization_title(organization):
 @profile.route("/standards/<standard_id>")
 def standard_read(standard_id):
     standard = _standard_or_404(standard_id)
-    lang = _lang()
+    lang = web.page_language()
     datasets, count = _following(standard, web.user_context())
     return tk.render("pancanadian/profile/standard_read.html", {
         "standard": standard, "title": standard.title(lang), "description": standard.description(lang),
@@ -179,7 +174,7 @@ def standard_read(standard_id):
 @profile.route("/standards/<standard_id>/schema.json")
 def standard_schema(standard_id):
     standard = _standard_or_404(standard_id)
-    lang = tk.request.args.get("lang") or _lang()
+    lang = tk.request.args.get("lang") or web.page_language()
     lang = "fr" if lang.startswith("fr") else "en"
     body = json.dumps(standard.to_frictionless(lang), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={

@@ -10,7 +10,6 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError, SearchQueryError
 
 from ckanext.pancanadian.bilingual import values
-from ckanext.pancanadian.bilingual.helpers import reader_language
 from ckanext.pancanadian.lib import languages, web
 from ckanext.pancanadian.stories import search, submission
 
@@ -19,10 +18,6 @@ stories = Blueprint("pancanadian_stories", __name__)
 PAGE_SIZE = 20
 FEED_SIZE = 50
 SORTS = {"recent": "metadata_created desc", "title": "title_string asc"}
-
-
-def _lang():
-    return "fr" if languages.primary(reader_language()) == "fr" else "en"
 
 
 def _escape_term(value):
@@ -75,7 +70,7 @@ def submit():
     if tk.request.method == "POST":
         data = {name: tk.request.form.get(name, "") for name in submission.FIELDS}
         data[submission.HONEYPOT_FIELD] = tk.request.form.get(submission.HONEYPOT_FIELD, "")
-        data["language"] = data.get("language") or _lang()
+        data["language"] = data.get("language") or web.page_language()
         try:
             tk.get_action("story_submit")(web.user_context(), data)
         except tk.ValidationError as invalid:
@@ -131,7 +126,7 @@ def workflow(id):
 @stories.route("/stories/feed.atom")
 def feed():
     """The latest published stories, in the reader's language (?lang=fr for French)."""
-    lang = tk.request.args.get("lang") or _lang()
+    lang = tk.request.args.get("lang") or web.page_language()
     lang = lang if lang in ("en", "fr") else "en"
     result = tk.get_action("story_search")({"user": ""}, {
         "fq": "+story_state:published", "rows": FEED_SIZE, "sort": "metadata_modified desc"})
