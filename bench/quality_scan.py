@@ -28,7 +28,6 @@ no latency the link checks cost CPU only, so on a small machine the thread pool 
 import argparse
 import http.server
 import json
-import os
 import pathlib
 import subprocess
 import sys

@@ -13,10 +13,8 @@ Prints the mean time per page for each path, the ratio stock/ours, and the SQL s
 page of ours issues (constant whatever the number of links).
 """
 import argparse
-import os
 import pathlib
 import statistics
-import sys
 import tempfile
 import time
 

@@ -6,7 +6,6 @@ shapes and codes, invented figures); the bad files are built here, byte by byte.
 import csv
 import io
 import json
-import os
 import pathlib
 import subprocess
 import sys

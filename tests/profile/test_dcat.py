@@ -11,8 +11,6 @@ from ckan.tests import helpers
 from ckanext.dcat.processors import RDFParser
 from ckanext.dcat.profiles import CNT, DCAT, DCATAP, DCT, FOAF, GEOJSON_IMT, LOCN, VCARD
 
-from ckanext.pancanadian.profile import dcat as pc_dcat
-
 from .config import ROAD_EVENTS_SPATIAL
 
 PLUGINS = (

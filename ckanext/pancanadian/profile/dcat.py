@@ -113,7 +113,6 @@ variants, DCAT-AP.de and EU licence authority URIs, licence titles); ``dcat:them
 labels that clearly name a subject (EU data themes) fill ``subject``.
 """
 import json
-import os
 import re
 
 from babel.core import get_global
