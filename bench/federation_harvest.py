@@ -7,6 +7,8 @@ bilingual records shaped like the recorded open.canada.ca ones (tests/fixtures).
     (both then ask the portal for the records modified since their last run), and a complete
     listing (ours: complete_listing_days 0, what reveals withdrawals; stock: force_all, the only
     way the stock harvester re-reads the whole catalogue);
+(a') optionally (--consumers K), our initial harvest as production runs it: K `ckan harvester
+    fetch-consumer` processes taking the queued pages from Redis;
 (c) peak RSS of a process running our gather stage at two catalogue sizes (default 5,000 and
     50,000 records), each in a fresh subprocess; the gather is the only stage whose work grows
     with the catalogue (fetch/import handle one page of records at a time).
@@ -115,20 +117,82 @@ def create_source(url, source_type, config):
                                config=json.dumps(config))
 
 
-def timed_job(source):
+def _report(job_id):
     import ckan.model as model
     from ckanext.harvest.model import HarvestObject
 
+    counts = {}
+    for (status,) in model.Session.query(HarvestObject.report_status).filter_by(harvest_job_id=job_id):
+        counts[status] = counts.get(status, 0) + 1
+    model.Session.remove()
+    return counts
+
+
+def timed_job(source):
     from ckanext.pancanadian.federation import demo
 
     started = time.perf_counter()
     job_id = demo.run_job(source["id"], "bench-runner")
     elapsed = time.perf_counter() - started
-    counts = {}
-    for (status,) in model.Session.query(HarvestObject.report_status).filter_by(harvest_job_id=job_id):
-        counts[status] = counts.get(status, 0) + 1
-    model.Session.remove()
-    return elapsed, counts
+    return elapsed, _report(job_id)
+
+
+def timed_queued_job(source, consumers, workdir):
+    """A job as production runs it: gather here, then ``consumers`` `ckan harvester
+    fetch-consumer` processes taking the queued pages from Redis; seconds from the job's creation
+    to its end (the consumers are started and listening before)."""
+    import ckan.model as model
+    from ckan.tests import helpers
+    from ckanext.harvest import queue
+    from ckanext.harvest.model import HarvestJob
+
+    ini = workdir / "consumers.ini"
+    ini.write_text("\n".join(["[app:main]", f"use = config:{ROOT / 'test.ini'}"]
+                             + [f"{key} = {value}" for key, value in OURS.items()]) + "\n", encoding="utf-8")
+    queue.purge_queues()
+    ckan = pathlib.Path(sys.executable).with_name("ckan")
+    processes = [subprocess.Popen([str(ckan), "-c", str(ini), "harvester", "fetch-consumer"], env=os.environ,
+                                  stdout=(workdir / f"fetch-consumer-{index}.log").open("w"), stderr=subprocess.STDOUT)
+                 for index in range(consumers)]
+    try:
+        redis = queue.get_connection()
+        while sum(client.get("cmd") == "blpop" for client in redis.client_list()) < consumers:
+            time.sleep(0.5)
+        started = time.perf_counter()
+        job = helpers.call_action("harvest_job_create", {"ignore_auth": True}, source_id=source["id"], run=False)
+        job_object = HarvestJob.get(job["id"])
+        job_object.status = "Running"
+        job_object.save()
+        publisher = queue.get_fetch_publisher()
+        for object_id in queue.gather_stage(queue.get_harvester("pancanadian_ckan"), job_object):
+            publisher.send({"harvest_object_id": object_id})
+        while HarvestJob.get(job["id"]).status != "Finished":
+            time.sleep(0.5)
+            helpers.call_action("harvest_jobs_run", {"ignore_auth": True}, source_id=source["id"])
+            model.Session.remove()
+        elapsed = time.perf_counter() - started
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+    return elapsed, _report(job["id"])
+
+
+def bench_consumers(url, consumers):
+    """Our initial harvest with ``consumers`` fetch-consumer processes."""
+    import tempfile
+
+    from ckan.tests import factories
+
+    use(OURS)
+    reset(federation=True)
+    factories.Sysadmin(name="bench-runner")
+    source = create_source(url, "pancanadian_ckan", {"jurisdiction_level": "federal"})
+    with tempfile.TemporaryDirectory() as workdir:
+        seconds, counts = timed_queued_job(source, consumers, pathlib.Path(workdir))
+    log(f"ours with {consumers} fetch consumers: initial {seconds:.2f} s {counts}")
+    return seconds, counts
 
 
 def reconfigure(source, config):
@@ -205,6 +269,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=5000, help="remote records for (a) and (b)")
     parser.add_argument("--rss-sizes", default="5000,50000", help="catalogue sizes for (c)")
+    parser.add_argument("--consumers", type=int, default=0,
+                        help="also time our initial harvest with this many fetch-consumer processes")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # (c): the portal's process
     parser.add_argument("--gather-rss", type=int, help=argparse.SUPPRESS)  # (c): the consumer's process
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -225,6 +291,8 @@ def main():
         results["ours"] = bench_harvester("ours", OURS, "pancanadian_ckan", {"jurisdiction_level": "federal"},
                                           {"jurisdiction_level": "federal", "complete_listing_days": 0}, server.url)
         results["stock"] = bench_harvester("stock", STOCK, "ckan", {}, {"force_all": True}, server.url)
+        if args.consumers:
+            results["queued"] = bench_consumers(server.url, args.consumers)
 
     rss = {}
     for size in (int(n) for n in args.rss_sizes.split(",")):
@@ -239,6 +307,11 @@ def main():
           f"stock {stock_initial:.1f} s ({n / stock_initial:.1f} datasets/s); "
           f"speed-up {stock_initial / ours_initial:.2f}x (target >= 10x)")
     print(f"    objects: ours {ours_counts}, stock {stock_counts}")
+    if args.consumers:
+        queued_seconds, queued_counts = results["queued"]
+        print(f"(a) with {args.consumers} fetch-consumer processes (ours; stock as above, in one): {queued_seconds:.1f} s "
+              f"({n / queued_seconds:.1f} datasets/s); speed-up {stock_initial / queued_seconds:.2f}x; "
+              f"objects {queued_counts}")
     for phase, label in (("again", "default (modified since the last run)"),
                          ("again_complete", "complete listing (ours) / force_all (stock)")):
         (ours_seconds, ours_counts), (stock_seconds, stock_counts) = ours[phase], stock[phase]
