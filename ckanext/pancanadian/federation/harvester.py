@@ -32,6 +32,7 @@ from ckanext.harvest.model import HarvestGatherError, HarvestObject, HarvestObje
 
 from ckanext.pancanadian.federation import mapping, platforms, records, source_config
 from ckanext.pancanadian.lib import safe_http
+from ckanext.pancanadian.lib.deferred_update import defer_package_update
 from ckanext.pancanadian.lib.plugin_mixins import PancanadianPluginMixin
 
 log = logging.getLogger(__name__)
@@ -401,14 +402,12 @@ class FederationHarvester(PancanadianPluginMixin, p.SingletonPlugin):
             records.save(source_id, remote_id, content_hash=digest, remote_modified=modified, state="active")
             return "unchanged", None
 
-        # Deferred: the page is indexed and committed once, after its last record. (CKAN 2.12's
-        # package_update keeps a deferred update only when it returns the id alone, and then
-        # does not tell the activity stream the dataset changed: said here.)
-        context.update(defer_commit=True, return_id_only=True)
+        # Deferred: the page is indexed and committed once, after its last record.
         if package_id:
-            context["changed_entities"] = {"packages": {package_id}}
+            defer_package_update(context, package_id)
             saved_id = tk.get_action("package_update")(context, dict(package, id=package_id, state="active"))
         else:
+            context.update(defer_commit=True, return_id_only=True)
             saved_id = tk.get_action("package_create")(context, package)
         records.save(source_id, remote_id, package_id=saved_id, content_hash=digest,
                      remote_modified=modified, state="active", linked=False)

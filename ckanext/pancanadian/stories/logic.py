@@ -12,6 +12,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.pancanadian.bilingual.helpers import reader_language
 from ckanext.pancanadian.lib import languages
+from ckanext.pancanadian.lib.deferred_update import defer_package_update
 from ckanext.pancanadian.stories import model, submission, validators, workflow
 
 STORY_TYPE = "story"
@@ -139,11 +140,7 @@ def package_update(next_action, context, data_dict):
     # The package, its workflow row and its dataset links land in one transaction: CKAN's
     # update is deferred, the rest is written, then the story is indexed and committed once.
     deferred = {key: context.get(key) for key in ("defer_commit", "return_id_only")}
-    # CKAN 2.12's package_update keeps a deferred update only when it returns the id alone
-    # (otherwise it rolls its savepoint back), and then does not tell the activity stream that
-    # the story changed: say it here.
-    context.update(defer_commit=True, return_id_only=True)
-    context.setdefault("changed_entities", {}).setdefault("packages", set()).add(existing.id)
+    defer_package_update(context, existing.id)
     try:
         next_action(context, data_dict)
         # Saved after the package: CKAN skips the update hooks when no package field changed,
@@ -157,7 +154,7 @@ def package_update(next_action, context, data_dict):
         if dataset_ids is not None:
             model.replace_links(existing.id, dataset_ids)
         if not deferred["defer_commit"]:
-            search.rebuild(existing.id)  # indexes, then commits the transaction
+            reindex([existing.id])  # indexes, then commits the transaction
     except Exception:
         if not deferred["defer_commit"]:
             ckan_model.Session.rollback()
